@@ -92,23 +92,25 @@ const SHORT: Record<string, 0 | 1 | 2> = {
   g: 1, '4': 0, '6': 0,
 };
 
-/** Options each command accepts (generic_opt_check's table): x = illegal. */
-const OPTION_LETTERS = ['n', 's', 'd', 'p', 'j', 'i', 'o', 'v', 'x', 'f', '0', 'c', 'g'] as const;
-const ILLEGAL: Record<string, string> = {
-  // n s d p j i o v x f 0 c g   ('+' allowed, 'x' illegal)
-  A: 'x++++++ x+x++',
-  C: 'x++++++ x+x++',
-  D: 'x++++++ x+xx+',
-  I: 'x++++++ x+x++',
-  R: 'x++++++ x+x++',
-  L: '+xxxxxx +++xx',
-  S: 'xxxxxxx +xxxx',
-  F: 'xxxxxxx +xxxx',
-  Z: 'xxxxxxx +xxxx',
-  N: 'xxxxxxx xxxxx',
-  X: 'xxxxxxx +xxxx',
-  E: 'xxxxxxx xxxxx',
-  P: 'xxxxxxx +xxx+',
+/** Options each command accepts (commands_v_options in xshared.c): x = illegal. */
+const OPTFLAGS = ['-n', '-s', '-d', '-p', '-j', '-v', '-x', '-i', '-o', '--line-numbers', '-c', '-f'] as const;
+const OPT_LETTERS = ['n', 's', 'd', 'p', 'j', 'v', 'x', 'i', 'o', '0', 'c', 'f'];
+const COMMANDS_V_OPTIONS: Record<string, string> = {
+  //          nsdpjvxio0cf
+  I: /*    */ 'x     x  x  ',
+  D: /*    */ 'x     x  xx ',
+  DNUM: /* */ 'xxxxx xxxxxx',
+  R: /*    */ 'x     x  x  ',
+  A: /*    */ 'x     x  x  ',
+  L: /*    */ ' xxxx  xx xx',
+  F: /*    */ 'xxxxx xxxxxx',
+  Z: /*    */ 'xxxxx xxxxxx',
+  N: /*    */ 'xxxxx xxxxxx',
+  X: /*    */ 'xxxxx xxxxxx',
+  P: /*    */ 'xxxxx xxxx x',
+  E: /*    */ 'xxxxx xxxxxx',
+  S: /*    */ 'xxxxx xxxxxx',
+  C: /*    */ 'x     x  xx ',
 };
 
 const TOO_LONG = 29; // XT_EXTENSION_MAXNAMELEN
@@ -352,7 +354,8 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
         ip.invFrag = invert;
         break;
       case 'j': case 'g': {
-        setOption(letter, false);
+        // -j and -g are one option (OPT_JUMP) to iptables.
+        setOption('j', false);
         const name = arg!;
         if (name.length < 1) throw paramProblem('Invalid target name (too short)');
         if (name.length >= TOO_LONG) throw paramProblem(`Invalid target name \`${name}' (${TOO_LONG - 1} chars max)`);
@@ -549,17 +552,12 @@ function protoMatchName(proto: number, arg: string): string {
   return byNum[proto] ?? arg;
 }
 
+/** generic_opt_check: an option is illegal if every command given forbids it. */
 function genericOptCheck(inv: IptablesInvocation): void {
-  for (const c of inv.commands) {
-    const row = ILLEGAL[c];
-    if (!row) continue;
-    const flags = row.replace(/ /g, '');
-    OPTION_LETTERS.forEach((letter, k) => {
-      if (inv.optionsSeen.has(letter) && flags[k] === 'x') {
-        // -L and -Z may be combined; an option legal for either is legal.
-        if (inv.commands.length > 1 && inv.commands.some((o) => o !== c && ILLEGAL[o]?.replace(/ /g, '')[k] === '+')) return;
-        throw paramProblem(`Illegal option \`-${letter === '0' ? '-line-numbers' : letter}' with this command\n`);
-      }
-    });
-  }
+  const rows = inv.commands.filter((c) => c !== 'h' && c !== 'V').map((c) => COMMANDS_V_OPTIONS[c === 'D' && inv.deleteByNumber ? 'DNUM' : c]);
+  OPT_LETTERS.forEach((letter, k) => {
+    const present = letter === 'j' ? inv.optionsSeen.has('j') || inv.optionsSeen.has('g') : inv.optionsSeen.has(letter);
+    if (!present || rows.length === 0) return;
+    if (rows.every((row) => row[k] === 'x')) throw paramProblem(`Illegal option \`${OPTFLAGS[k]}' with this command\n`);
+  });
 }

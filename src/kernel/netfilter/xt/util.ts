@@ -65,3 +65,20 @@ export function bang(inv: boolean): string {
 export function saveString(s: string): string {
   return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 }
+
+/**
+ * The generic errors of libxtables' option parser (xtoptions.c), which most extensions use.
+ * Their texts end in a newline, so iptables prints an empty line after them.
+ */
+export const x6 = {
+  once: (ext: string, opt: string): XtError => new XtError(`${ext}: "--${opt}" option may only be specified once\n`),
+  mandatory: (ext: string, opt: string): XtError => new XtError(`${ext}: option "--${opt}" must be specified\n`),
+  badValue: (ext: string, opt: string, lo: number | bigint, hi: number | bigint): XtError =>
+    new XtError(`${ext}: bad value for option "--${opt}", or out of range (${lo}-${hi}).\n`),
+};
+
+/** Tracks which options an extension has seen, raising x6's "only once" error on repeats. */
+export function markSeen(seen: Set<string>, ext: string, opt: string): void {
+  if (seen.has(opt)) throw x6.once(ext, opt);
+  seen.add(opt);
+}
