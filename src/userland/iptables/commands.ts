@@ -5,10 +5,10 @@
  */
 import type { Netfilter, Table } from '../../kernel/netfilter/netfilter.ts';
 import type { Rule } from '../../kernel/netfilter/rule.ts';
-import { isBuiltinChain } from '../../kernel/netfilter/tables.ts';
+import { isBuiltinChain, type Hook, type TableName } from '../../kernel/netfilter/tables.ts';
 import { findTarget, STANDARD_VERDICTS } from '../../kernel/netfilter/xt/index.ts';
-import type { Names } from '../../kernel/netfilter/xt/types.ts';
-import { KernelError, paramProblem } from './errors.ts';
+import type { Names, XtMatch, XtTarget } from '../../kernel/netfilter/xt/types.ts';
+import { KernelError, paramProblem, XtError } from './errors.ts';
 import { chainHeader, listRule, saveRule, saveRuleSpec, type ListFormat } from './format.ts';
 import type { IptablesInvocation } from './parse.ts';
 
@@ -27,6 +27,11 @@ export function liveTables(nf: Netfilter): TableSource {
 }
 
 const noSuchChain = (): KernelError => new KernelError('No chain/target/match by that name.');
+/** What iptables-nft says when asked to list a chain it cannot find. */
+const incompatible = (chain: string, table: string): XtError =>
+  new XtError(`chain \`${chain}' in table \`${table}' is incompatible, use 'nft' tool.`, 1, false);
+/** A failure of the nf_tables transaction, printed with the operation's name (exit 4). */
+const nftFailure = (op: string, err: string, what: string): XtError => new XtError(` ${op} failed (${err}): ${what}`, 4, false);
 
 function ruleKey(r: Rule, names: Names): string {
   return saveRuleSpec(r, names);
@@ -51,6 +56,14 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
     case 'A': case 'I': case 'R': case 'D': case 'C': {
       const chain = t.chain(chainName!);
       if (!chain) throw noSuchChain();
+      if (cmd === 'A' || cmd === 'I' || cmd === 'R') {
+        const op = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' }[cmd];
+        for (const r of inv.rules) {
+          if (!kernelAccepts(r, t.name, chain.builtin ? (chain.name as Hook) : undefined)) {
+            throw nftFailure(op, 'Invalid argument', `rule in chain ${chain.name}`);
+          }
+        }
+      }
       if (cmd === 'A') {
         chain.rules.push(...inv.rules);
         write();
@@ -93,16 +106,14 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
       if (chainName !== undefined) {
         const c = t.chain(chainName);
         if (!c) throw noSuchChain();
-        if (c.builtin) throw new KernelError("Can't delete built-in chain.");
         const refs = t.references().get(chainName) ?? 0;
-        if (refs > 0) throw new KernelError('Too many links.');
-        if (c.rules.length > 0) throw new KernelError('Directory not empty.');
+        if (c.builtin || refs > 0 || c.rules.length > 0) throw nftFailure('CHAIN_DEL', 'Device or resource busy', `chain ${chainName}`);
       } else {
         const refs = t.references();
         for (const n of names) {
           const users = [...t.chains.values()].filter((c) => !names.includes(c.name));
           const external = users.some((c) => c.rules.some((r) => r.target.kind === 'jump' && r.target.chain === n));
-          if (external && (refs.get(n) ?? 0) > 0) throw new KernelError('Too many links.');
+          if (external && (refs.get(n) ?? 0) > 0) throw nftFailure('CHAIN_DEL', 'Device or resource busy', `chain ${n}`);
         }
       }
       for (const n of names) t.deleteUserChain(n);
@@ -121,7 +132,7 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
     case 'P': {
       const c = t.chain(chainName!);
       if (!c || !c.builtin) throw new KernelError('Bad built-in chain name.');
-      if (inv.arg2 !== 'ACCEPT' && inv.arg2 !== 'DROP') throw new KernelError('Bad policy name.');
+      if (inv.arg2 !== 'ACCEPT' && inv.arg2 !== 'DROP') throw new KernelError("Bad policy name. Run `dmesg' for more information.");
       c.policy = inv.arg2;
       if (inv.setCounters) c.counters = { ...inv.setCounters };
       write();
@@ -137,7 +148,7 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
       const zero = inv.commands.includes('Z');
       const list = inv.commands.includes('L');
       if (chainName !== undefined && !t.chain(chainName)) {
-        if (list) throw new KernelError(`chain \`${chainName}' in table \`${t.name}' is incompatible, use 'nft' tool.`);
+        if (list) throw incompatible(chainName, t.name);
         throw noSuchChain();
       }
       if (list) listChains(t, inv, env);
@@ -158,7 +169,7 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
     }
     case 'S': {
       if (chainName !== undefined && !t.chain(chainName)) {
-        throw new KernelError(`chain \`${chainName}' in table \`${t.name}' is incompatible, use 'nft' tool.`);
+        throw incompatible(chainName, t.name);
       }
       listRules(t, inv, env);
       return;
@@ -166,6 +177,21 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
     default:
       return;
   }
+}
+
+/**
+ * The kernel's checkentry for each extension: the table it may live in, the hooks it may be
+ * reached from (known only for built-in chains here) and its own conditions.
+ */
+function kernelAccepts(r: Rule, table: TableName, hook: Hook | undefined): boolean {
+  const uses = [...r.matches, ...(r.target.kind === 'ext' ? [r.target.use] : [])];
+  for (const u of uses) {
+    const ext = u.ext as XtMatch | XtTarget;
+    if (ext.tables && !ext.tables.includes(table)) return false;
+    if (hook && ext.hooks && !ext.hooks.includes(hook)) return false;
+    if (ext.checkentry && !ext.checkentry(u.data as never, { table, hook, proto: r.ip.proto, invProto: r.ip.invProto })) return false;
+  }
+  return true;
 }
 
 function listChains(t: Table, inv: IptablesInvocation, env: ExecEnv): void {

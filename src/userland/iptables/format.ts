@@ -8,6 +8,7 @@ import type { Chain } from '../../kernel/netfilter/netfilter.ts';
 import type { Rule } from '../../kernel/netfilter/rule.ts';
 import type { Names, PrintEnv } from '../../kernel/netfilter/xt/types.ts';
 import { protoName } from './parse.ts';
+import { maskSuffix } from '../../kernel/netfilter/xt/util.ts';
 
 export interface ListFormat {
   numeric: boolean;
@@ -24,7 +25,8 @@ export function formatNum(n: bigint, exact: boolean, notable = false): string {
   const units = ['K', 'M', 'G', 'T'];
   let v = n;
   for (let u = 0; u < units.length; u++) {
-    v = (v + 500n) / 1000n;
+    // uint64 arithmetic, overflow included: 2^64-1 prints as 0K, as in C.
+    v = ((v + 500n) & 0xffffffffffffffffn) / 1000n;
     if (v <= 9999n || u === units.length - 1) return notable ? `${v}${units[u]} ` : `${v}`.padStart(4) + units[u] + ' ';
   }
   throw new Error('unreachable');
@@ -49,15 +51,6 @@ export function chainHeader(chain: Chain, refs: number, f: ListFormat): string {
   s += ' source              ';
   s += ' destination         ';
   return s + '\n';
-}
-
-/** xtables_ipmask_to_numeric: "" for /32, "/N" for a prefix, "/a.b.c.d" otherwise. */
-export function maskSuffix(mask: number): string {
-  if (mask === 0xffffffff) return '';
-  for (let len = 31; len >= 0; len--) {
-    if (mask === (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0)) return `/${len}`;
-  }
-  return `/${formatIPv4(mask)}`;
 }
 
 function listAddr(addr: number, mask: number, inv: boolean, f: ListFormat, names: Names): string {

@@ -134,11 +134,10 @@ export function parseProtocol(s: string, names: Names): number {
   throw paramProblem(`unknown protocol "${s}" specified`);
 }
 
-/** The protocol name iptables prints (its own list first, then /etc/protocols). */
+/** The protocol name iptables prints (proto_to_name): /etc/protocols first, then its own list. */
 export function protoName(proto: number, names: Names): string | undefined {
-  const own = CHAIN_PROTOS.find(([, n]) => n === proto);
-  if (own) return own[0];
-  return names.protoByNumber(proto);
+  const fromFile = proto !== 0 ? names.protoByNumber(proto) : undefined;
+  return fromFile ?? CHAIN_PROTOS.find(([, n]) => n === proto)?.[0];
 }
 
 /** xtables_ipparse_multiple: comma-separated `addr[/mask]` items, names resolved via /etc/hosts. */
@@ -167,7 +166,8 @@ export function parseAddresses(arg: string, resolveHost: (name: string) => numbe
 
 function parseInterface(arg: string): string {
   if (arg.length + 1 > 16) throw paramProblem(`interface name \`${arg}' must be shorter than IFNAMSIZ (15)`);
-  return arg;
+  // A lone `+` matches every interface; nf_tables stores no test for it at all.
+  return arg === '+' ? '' : arg;
 }
 
 function parseRulenum(s: string): number {
@@ -182,6 +182,8 @@ function parseCounter(s: string, what: 'packet' | 'byte'): bigint {
 
 interface Loaded {
   kind: 'match' | 'target';
+  /** Load order, for option dispatch. */
+  order: number;
   ext: XtMatch | XtTarget;
   data: unknown;
   seen: Set<string>;
@@ -220,7 +222,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
   const addCommand = (c: CommandLetter, others: CommandLetter[]): void => {
     if (invert) throw paramProblem(`unexpected '!' flag`);
     const conflict = inv.commands.find((x) => !others.includes(x));
-    if (conflict) throw paramProblem(`Cannot use -${c} with -${conflict}\n`);
+    if (conflict) throw paramProblem(`Cannot use -${c} with -${conflict}`);
     inv.commands.push(c);
   };
   const setOption = (letter: string, invertible: boolean): void => {
@@ -229,17 +231,29 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
     if (invert && !invertible) throw paramProblem(`cannot have ! before -${letter}`);
   };
 
+  let loadCount = 0;
   const loadMatch = (ext: XtMatch): void => {
-    loaded.push({ kind: 'match', ext, data: ext.init(env()), seen: new Set() });
+    loaded.push({ kind: 'match', ext, data: ext.init(env()), seen: new Set(), order: loadCount++ });
   };
 
-  /** Finds which loaded extension owns a long option (target first, then matches in load order). */
-  const owner = (name: string): { l: Loaded; o: XtOption } | undefined => {
-    for (const l of target ? [target, ...loaded] : loaded) {
-      const o = l.ext.options.find((x) => x.name === name);
-      if (o) return { l, o };
-    }
-    return undefined;
+  /**
+   * getopt_long's table is the base options, then the extensions' options newest first
+   * (xtables_options_xfrm), so an option goes to the most recently loaded extension that has
+   * it. Unambiguous prefixes are accepted, as getopt_long accepts them.
+   */
+  const lookupLong = (name: string): { base?: BaseOpt; l?: Loaded; o?: XtOption } | undefined => {
+    const exts = [...loaded, ...(target ? [target] : [])].sort((a, b) => b.order - a.order);
+    const table: { base?: BaseOpt; l?: Loaded; o?: XtOption; name: string }[] = [
+      ...BASE_OPTIONS.map((b) => ({ base: b, name: b.name })),
+      ...exts.flatMap((l) => l.ext.options.map((o) => ({ l, o, name: o.name }))),
+    ];
+    const exact = table.find((e) => e.name === name);
+    if (exact) return exact;
+    const prefixed = table.filter((e) => e.name.startsWith(name));
+    if (prefixed.length === 0) return undefined;
+    const first = prefixed[0];
+    const same = prefixed.every((e) => (e.base ? e.base.letter === first.base?.letter && !!first.base : e.l === first.l && e.o?.name === first.o?.name));
+    return same ? first : undefined;
   };
 
   const handleBase = (letter: string, arg: string | undefined, shown: string): void => {
@@ -368,13 +382,13 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
         }
         inv.jumpto = name;
         const ext = findTarget(name);
-        if (ext) target = { kind: 'target', ext, data: ext.init(env()), seen: new Set() };
+        if (ext) target = { kind: 'target', ext, data: ext.init(env()), seen: new Set(), order: loadCount++ };
         break;
       }
       case 'm': {
         if (invert) throw paramProblem(`unexpected ! flag before --match`);
         const ext = findMatch(arg!);
-        if (!ext) throw paramProblem(`Couldn't load match \`${arg}':No such file or directory`);
+        if (!ext) throw paramProblem(`Couldn't load match \`${arg}':No such file or directory\n`);
         loadMatch(ext);
         break;
       }
@@ -385,7 +399,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
       case 't':
         if (invert) throw paramProblem(`unexpected ! flag before --table`);
         if (opts.fixedTable) throw paramProblem('The -t option cannot be used in iptables-restore.\n');
-        if (!isTableName(arg!)) throw paramProblem(`can't initialize iptables table \`${arg}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.`);
+        if (!isTableName(arg!)) throw new XtError(`table '${arg}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`, 3, false);
         inv.table = arg as TableName;
         break;
       case 'v':
@@ -433,33 +447,33 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
       const eq = a.indexOf('=');
       const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
       let inlineArg = eq >= 0 ? a.slice(eq + 1) : undefined;
-      const base = BASE_OPTIONS.find((o) => o.name === name);
-      if (base) {
-        if (base.has === 1 && inlineArg === undefined) {
-          if (i >= argv.length) throw paramProblem(`option "${a}" requires an argument`);
-          inlineArg = argv[i++];
-        }
-        handleBase(base.letter, inlineArg, a);
-        continue;
-      }
-      let own = owner(name);
-      if (!own && protoArg !== undefined && !protoUsed) {
+      let hit = lookupLong(name);
+      if (!hit && protoArg !== undefined && !protoUsed) {
         protoUsed = true;
         const ext = findMatch(protoMatchName(ip.proto, protoArg));
         if (ext) {
           loadMatch(ext);
-          own = owner(name);
+          hit = lookupLong(name);
         }
       }
-      if (!own) throw paramProblem(`unknown option "${a}"`);
+      if (!hit) throw paramProblem(`unknown option "${a}"`);
+      if (hit.base) {
+        if (hit.base.has === 1 && inlineArg === undefined) {
+          if (i >= argv.length) throw paramProblem(`option "${a}" requires an argument`);
+          inlineArg = argv[i++];
+        }
+        handleBase(hit.base.letter, inlineArg, a);
+        continue;
+      }
+      const own = { l: hit.l!, o: hit.o! };
       let arg = inlineArg;
       if (own.o.arg && arg === undefined) {
         if (i >= argv.length) throw paramProblem(`option "${a}" requires an argument`);
         arg = argv[i++];
       }
-      if (invert && !own.o.invert) throw paramProblem(`${own.l.ext.name}: "--${name}" option cannot be inverted.`);
-      own.l.ext.parse(own.l.data as never, name, arg, invert, env());
-      own.l.seen.add(name);
+      if (invert && !own.o.invert) throw paramProblem(`${own.l.ext.name}: "--${own.o.name}" option cannot be inverted.`);
+      own.l.ext.parse(own.l.data as never, own.o.name, arg, invert, env());
+      own.l.seen.add(own.o.name);
       invert = false;
       continue;
     }
@@ -531,7 +545,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
       const v = STANDARD_VERDICTS.find((x) => x === inv.jumpto);
       rt = v && !gotoFlag ? { kind: 'verdict', verdict: v } : { kind: 'jump', chain: inv.jumpto, goto: gotoFlag };
     }
-    const matches: MatchUse[] = loaded.map((l) => ({ ext: l.ext as XtMatch, data: l.data }));
+    const matches = mergeMatches(loaded.map((l) => ({ ext: l.ext as XtMatch, data: l.data })));
     for (const s of srcs) {
       for (const d of dsts) {
         inv.rules.push({
@@ -544,6 +558,21 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
     }
   }
   return inv;
+}
+
+/**
+ * nf_tables keeps tcp/udp port and flag tests as plain payload expressions, so a second
+ * `-m tcp` in one rule folds into the first when the rule is read back (iptables-nft's
+ * round trip); extensions with a `merge` hook get the same treatment.
+ */
+function mergeMatches(ms: MatchUse[]): MatchUse[] {
+  const out: MatchUse[] = [];
+  for (const m of ms) {
+    const first = m.ext.merge ? out.find((o) => o.ext === m.ext) : undefined;
+    if (first) m.ext.merge!(first.data, m.data);
+    else out.push(m);
+  }
+  return out;
 }
 
 /** The match implicitly loaded for -p NAME (find_proto): the protocol's name, or its number's name. */

@@ -62,6 +62,8 @@ export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: 
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   let work: Table | undefined;
+  // nf_tables creates a table only when a block declares a chain or adds a rule.
+  let touched = false;
   const prog = 'iptables-restore';
   const fail = (e: unknown, line: number): RestoreResult => {
     if (e instanceof KernelError) return { status: 1, stderr: `${prog}: line ${line} failed: ${e.message}\n` };
@@ -78,16 +80,18 @@ export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: 
         if (!isTableName(name)) return fail(paramProblem(`${prog}: line ${n} table name '${name}' invalid`), n);
         const live = nf.table(name);
         work = opts.noflush ? live.clone() : freshTable(live);
+        touched = false;
         continue;
       }
       return { status: 1, stderr: `${prog}: line ${n} failed\n` };
     }
     if (trimmed === 'COMMIT') {
-      work.present = true;
+      if (touched) work.present = true;
       if (!opts.test && (!opts.onlyTable || opts.onlyTable === work.name)) nf.replaceTable(work);
       work = undefined;
       continue;
     }
+    touched = true;
     if (line.startsWith(':')) {
       const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?/.exec(line);
       if (!m) return fail(paramProblem(`${prog}: line ${n} chain name invalid`), n);

@@ -4,7 +4,7 @@
  * DNAT rules hinge on `--dst-type LOCAL`.
  */
 import { XtError, type XtMatch } from './types.ts';
-import { markSeen } from './util.ts';
+import { checkExclusive, markSeen } from './util.ts';
 
 /** Route types in kernel order (RTN_*); bit i of a mask is type i. */
 export const ADDR_TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE',
@@ -56,8 +56,13 @@ export const addrtype: XtMatch<AddrtypeData> = {
     }
   },
   final(d) {
-    if (d.limitIn && d.limitOut) throw new XtError("addrtype: you can't specify both --limit-iface-in and --limit-iface-out");
+    checkExclusive('addrtype', ['src-type', 'dst-type', 'limit-iface-in', 'limit-iface-out'], d.seen, [['limit-iface-in', 'limit-iface-out']]);
     if (!d.seen.has('src-type') && !d.seen.has('dst-type')) throw new XtError('addrtype: you must specify --src-type or --dst-type');
+  },
+  checkentry(d, r) {
+    if (d.limitIn && (r.hook === 'OUTPUT' || r.hook === 'POSTROUTING')) return false;
+    if (d.limitOut && (r.hook === 'PREROUTING' || r.hook === 'INPUT')) return false;
+    return true;
   },
   print(d) {
     let s = ' ADDRTYPE match';

@@ -9,8 +9,8 @@ export const comment: XtMatch<{ text: string | undefined }> = {
   init: () => ({ text: undefined }),
   parse(d, _opt, arg) {
     if (d.text !== undefined) throw new XtError('comment: "--comment" option may only be specified once');
-    if (arg!.length > 255) throw new XtError(`comment: argument to "--comment" is too long (max. 255 chars)`);
-    d.text = arg!;
+    // The kernel's field holds 256 bytes with the NUL; iptables-nft silently keeps the first 255.
+    d.text = arg!.slice(0, 255);
   },
   final(d) {
     if (d.text === undefined) throw new XtError('comment: option "--comment" must be specified');

@@ -2,10 +2,10 @@
  * Connection tracking matches: `-m conntrack` (ctstate, ctproto, original/reply addresses and
  * ports, ctstatus, ctexpire, ctdir) and its older alias `-m state --state`.
  */
-import { formatIPv4, inSubnet } from '../../addr.ts';
+import { formatIPv4, inSubnet, maskOf, parseInetAton } from '../../addr.ts';
 import type { CtInfo, Packet } from '../packet.ts';
 import { XtError, type Names, type ParseEnv, type XtMatch } from './types.ts';
-import { markSeen, parsePort, strtoui } from './util.ts';
+import { markSeen, maskSuffix, parsePort, strtoui, x6 } from './util.ts';
 
 /** State names in the order iptables prints them. */
 const STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'] as const;
@@ -60,17 +60,18 @@ interface ConntrackData {
   seen: Set<string>;
 }
 
+/** An address with optional mask; unlike -s/-d, conntrack keeps the host bits. */
 function parseAddr(arg: string, names: Names): AddrOpt {
   const [host, m] = arg.split('/');
-  let addr = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host.split('.').reduce((a, o) => a * 256 + Number(o), 0) >>> 0 : names.hostToAddr(host);
-  if (addr === undefined || host.split('.').some((o) => Number(o) > 255)) throw new XtError(`host/network \`${host}' not found`);
+  const addr = parseInetAton(host) ?? names.hostToAddr(host);
+  if (addr === undefined) throw new XtError(`host/network \`${host}' not found`);
   let mask = 0xffffffff;
   if (m !== undefined) {
-    const len = strtoui(m, 0, 32);
-    if (len === undefined) throw new XtError(`invalid mask \`${m}' specified`);
-    mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+    const dotted = m.includes('.') ? parseInetAton(m) : undefined;
+    const len = m.includes('.') ? undefined : strtoui(m, 0, 32);
+    if (dotted === undefined && len === undefined) throw new XtError(`invalid mask \`${m}' specified`);
+    mask = dotted ?? maskOf(len!);
   }
-  addr = (addr & mask) >>> 0;
   return { addr, mask };
 }
 
@@ -85,13 +86,7 @@ function parsePorts(arg: string, names: Names): [number, number] {
 function dumpAddr(a: AddrOpt, numeric: boolean, names: Names): string {
   if (!numeric && a.addr === 0) return ' anywhere';
   const host = numeric ? formatIPv4(a.addr) : (names.addrToName(a.addr) ?? formatIPv4(a.addr));
-  let suffix = '';
-  if (a.mask !== 0xffffffff) {
-    let len = 0;
-    for (let m = a.mask; m !== 0; m = (m << 1) >>> 0) len++;
-    suffix = `/${len}`;
-  }
-  return ` ${host}${suffix}`;
+  return ` ${host}${maskSuffix(a.mask)}`;
 }
 
 function dump(d: ConntrackData, prefix: string, numeric: boolean, names: Names): string {
@@ -163,7 +158,7 @@ export const conntrack: XtMatch<ConntrackData> = {
       case 'ctdir':
         if (a.toUpperCase() === 'ORIGINAL') d.dir = 'ORIGINAL';
         else if (a.toUpperCase() === 'REPLY') d.dir = 'REPLY';
-        else throw new XtError(`Unknown --ctdir value "${a}"`);
+        else throw x6.badValueFor('conntrack', 'ctdir', a);
         break;
     }
   },

@@ -2,7 +2,7 @@
  * The packet mark (skb->mark): `-m mark --mark V[/M]` tests it, `-j MARK` sets it. kube-proxy
  * marks packets for masquerade with 0x4000 this way.
  */
-import { hex, markSeen, parseValueMask } from './util.ts';
+import { checkExclusive, hex, markSeen, parseMarkMask } from './util.ts';
 import { XtError, type XtMatch, type XtTarget } from './types.ts';
 
 interface MarkMatchData {
@@ -16,15 +16,6 @@ export function printMarkMask(mark: number, mask: number): string {
   return mask !== 0xffffffff ? ` ${hex(mark)}/${hex(mask)}` : ` ${hex(mark)}`;
 }
 
-export function parseMarkArg(ext: string, opt: string, arg: string): { value: number; mask: number } {
-  try {
-    const { value, mask } = parseValueMask(arg);
-    return { value, mask: mask ?? 0xffffffff };
-  } catch {
-    throw new XtError(`${ext}: bad value for option "--${opt}", or out of range (0-4294967295).\n`);
-  }
-}
-
 export const markMatch: XtMatch<MarkMatchData> = {
   kind: 'match',
   name: 'mark',
@@ -32,7 +23,7 @@ export const markMatch: XtMatch<MarkMatchData> = {
   init: () => ({ mark: 0, mask: 0xffffffff, invert: false, seen: new Set() }),
   parse(d, opt, arg, invert) {
     markSeen(d.seen, 'mark', opt);
-    const { value, mask } = parseMarkArg('mark', opt, arg!);
+    const { value, mask } = parseMarkMask('mark', opt, arg!);
     d.mark = value;
     d.mask = mask;
     d.invert = invert;
@@ -60,19 +51,20 @@ export const markTarget: XtTarget<MarkTargetData> = {
   options: MARK_OPTS.map((name) => ({ name, arg: true })),
   init: () => ({ mark: 0, mask: 0, seen: new Set() }),
   parse(d, opt, arg) {
-    if (d.seen.size > 0) throw new XtError('MARK: Only one of --set-xmark, --{and,or,xor,set}-mark allowed\n');
-    d.seen.add(opt);
-    const { value, mask } = parseMarkArg('MARK', opt, arg!);
+    markSeen(d.seen, 'MARK', opt);
+    const { value, mask } = opt === 'set-xmark' || opt === 'set-mark' ? parseMarkMask('MARK', opt, arg!) : { value: parseMarkMask('MARK', opt, arg!).value, mask: 0 };
     switch (opt) {
       case 'set-xmark': [d.mark, d.mask] = [value, mask]; break;
       case 'set-mark': [d.mark, d.mask] = [value, (value | mask) >>> 0]; break;
+      // The other forms take a plain value (x6 stores it with a full mask we ignore).
       case 'and-mark': [d.mark, d.mask] = [0, ~value >>> 0]; break;
       case 'or-mark': [d.mark, d.mask] = [value, value]; break;
       case 'xor-mark': [d.mark, d.mask] = [value, 0]; break;
     }
   },
   final(d) {
-    if (d.seen.size === 0) throw new XtError('MARK target: Parameter --set/and/or/xor-mark is required');
+    checkExclusive('MARK', MARK_OPTS, d.seen, [MARK_OPTS]);
+    if (d.seen.size === 0) throw new XtError('MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required');
   },
   print(d) {
     if (d.mark === 0) return ` MARK and ${hex(~d.mask >>> 0)}`;

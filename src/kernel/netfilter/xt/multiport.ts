@@ -57,7 +57,7 @@ export const multiport: XtMatch<MultiportData> = {
     }
   },
   final(d) {
-    if (!d.side) throw new XtError('multiport expects an option');
+    if (!d.side) throw new XtError('multiport expection an option'); // sic, as iptables 1.8.9 prints it
   },
   print: (d, env) => ` multiport ${d.side} ${d.invert ? ' !' : ''}${list(d, env.numeric, env.names)}`,
   save: (d, env) => `${d.invert ? ' !' : ''} --${d.side} ${list(d, true, env.names)}`,

@@ -5,7 +5,7 @@
  */
 import { formatIPv4, parseIPv4 } from '../../addr.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { markSeen } from './util.ts';
+import { checkExclusive, markSeen, strtoui, x6 } from './util.ts';
 
 type Mode = 'set' | 'rcheck' | 'update' | 'remove';
 
@@ -31,6 +31,7 @@ interface Entry {
 }
 
 const MODES: Mode[] = ['set', 'rcheck', 'update', 'remove'];
+const RECENT_ORDER = [...MODES, 'seconds', 'reap', 'hitcount', 'rttl', 'name', 'mask', 'rsource', 'rdest'];
 
 export const recent: XtMatch<RecentData> = {
   kind: 'match',
@@ -48,19 +49,19 @@ export const recent: XtMatch<RecentData> = {
   ],
   init: () => ({ invert: false, seconds: 0, hitcount: 0, reap: false, rttl: false, name: 'DEFAULT', mask: 0xffffffff, side: 'source', seen: new Set() }),
   parse(d, opt, arg, invert) {
+    markSeen(d.seen, 'recent', opt);
     if ((MODES as string[]).includes(opt)) {
-      if (d.mode) throw new XtError("recent: only one of `--set', `--rcheck' `--update' or `--remove' may be set");
       d.mode = opt as Mode;
-      d.invert = invert;
+      if (invert) d.invert = true;
       return;
     }
-    markSeen(d.seen, 'recent', opt);
     switch (opt) {
       case 'seconds':
       case 'hitcount': {
-        if (!/^\d+$/.test(arg!) || Number(arg) > 0xffffffff) throw new XtError(`recent: bad value for option "--${opt}", or out of range (0-4294967295).\n`);
-        if (opt === 'seconds') d.seconds = Number(arg);
-        else d.hitcount = Number(arg);
+        const v = strtoui(arg!, 1);
+        if (v === undefined) throw x6.badValue('recent', opt, 1, 4294967295);
+        if (opt === 'seconds') d.seconds = v;
+        else d.hitcount = v;
         break;
       }
       case 'reap': d.reap = true; break;
@@ -77,6 +78,7 @@ export const recent: XtMatch<RecentData> = {
     }
   },
   final(d) {
+    checkExclusive('recent', RECENT_ORDER, d.seen, [MODES, ['rsource', 'rdest']]);
     if (!d.mode) throw new XtError("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
     if ((d.seconds || d.hitcount || d.rttl) && (d.mode === 'set' || d.mode === 'remove')) {
       throw new XtError("recent: --seconds, --hitcount, --rttl and --reap only valid with --rcheck or --update");

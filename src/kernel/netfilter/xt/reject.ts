@@ -25,6 +25,7 @@ export const reject: XtTarget<{ with: string }> = {
     if (!hit) throw new XtError(`unknown reject type "${arg}"`);
     d.with = hit[0];
   },
+  checkentry: (d, r) => d.with !== 'tcp-reset' || (r.proto === 6 && !r.invProto),
   print: (d) => ` reject-with ${d.with}`,
   save: (d) => ` --reject-with ${d.with}`,
   run: (d) => ({ verdict: 'REJECT', with: d.with }),

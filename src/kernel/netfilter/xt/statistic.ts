@@ -4,7 +4,7 @@
  * 0.3333333333 lists as 0.33333333349.
  */
 import { XtError, type XtMatch } from './types.ts';
-import { markSeen, x6 } from './util.ts';
+import { markSeen, strtoui, x6 } from './util.ts';
 
 interface StatisticData {
   mode?: 'random' | 'nth';
@@ -25,9 +25,10 @@ function print(d: StatisticData, prefix: string): string {
   return s;
 }
 
-function parseU32(opt: string, arg: string): number {
-  if (!/^\d+$/.test(arg) || Number(arg) > 0xffffffff) throw x6.badValue('statistic', opt, 0, 4294967295);
-  return Number(arg);
+function parseU32(opt: string, arg: string, min: number): number {
+  const v = strtoui(arg, min);
+  if (v === undefined) throw x6.badValue('statistic', opt, min, 4294967295);
+  return v;
 }
 
 export const statistic: XtMatch<StatisticData> = {
@@ -56,15 +57,17 @@ export const statistic: XtMatch<StatisticData> = {
         break;
       }
       case 'every':
-        d.every = parseU32(opt, a) - 1;
+        d.every = parseU32(opt, a, 1) - 1;
         break;
       case 'packet':
-        d.packet = parseU32(opt, a);
+        d.packet = parseU32(opt, a, 0);
         break;
     }
   },
   final(d) {
     if (!d.seen.has('mode')) throw x6.mandatory('statistic', 'mode');
+    if (d.mode === 'random' && !d.seen.has('probability')) throw new XtError('--probability must be specified when using random mode');
+    if (d.mode === 'nth' && !d.seen.has('every')) throw new XtError('--every must be specified when using nth mode');
     if (d.seen.has('probability') && d.mode !== 'random') throw new XtError('--probability can only be used in random mode');
     if (d.seen.has('every') && d.mode !== 'nth') throw new XtError('--every can only be used in nth mode');
     if (d.seen.has('packet') && d.mode !== 'nth') throw new XtError('--packet can only be used in nth mode');

@@ -59,6 +59,13 @@ export function savePorts(opt: string, [lo, hi]: [number, number], inv: boolean)
   return `${bang(inv)} --${opt} ${lo === hi ? lo : `${lo}:${hi}`}`;
 }
 
+/** Later port tests replace earlier ones, as the nf_tables payload expressions do. */
+export function mergePorts(into: PortsData & { seen: Set<string> }, from: PortsData & { seen: Set<string> }): void {
+  if (from.seen.has('s')) [into.spts, into.invSrc] = [from.spts, from.invSrc];
+  if (from.seen.has('d')) [into.dpts, into.invDst] = [from.dpts, from.invDst];
+  for (const k of from.seen) into.seen.add(k);
+}
+
 export function portsMatch(d: PortsData, pkt: Packet): boolean {
   const sp = pkt.sport ?? 0;
   const dp = pkt.dport ?? 0;
@@ -121,6 +128,11 @@ export const tcp: XtMatch<TcpData> = {
         break;
       }
     }
+  },
+  merge(into, from) {
+    mergePorts(into, from);
+    if (from.seen.has('f')) [into.flagMask, into.flagCmp, into.invFlags] = [from.flagMask, from.flagCmp, from.invFlags];
+    if (from.seen.has('o')) [into.option, into.invOption] = [from.option, from.invOption];
   },
   print(d, env) {
     let s = ' tcp';

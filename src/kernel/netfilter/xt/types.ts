@@ -107,10 +107,14 @@ interface XtBase<D> {
   tables?: readonly TableName[];
   /** Hooks the extension may be reached from (all when absent). */
   hooks?: readonly Hook[];
+  /** The kernel's own checkentry beyond tables and hooks (e.g. tcp-reset needs -p tcp). */
+  checkentry?(d: D, rule: { table: TableName; hook?: Hook; proto: number; invProto: boolean }): boolean;
 }
 
 export interface XtMatch<D = unknown> extends XtBase<D> {
   kind: 'match';
+  /** Folds a later instance of the same match into an earlier one (see mergeMatches in parse.ts). */
+  merge?(into: D, from: D): void;
   match(d: D, pkt: Packet, ctx: EvalContext): boolean;
 }
 

@@ -1,6 +1,6 @@
 /** `-m udp` (also loaded by `-p udp`): source and destination ports. */
 import { XtError, type XtMatch } from './types.ts';
-import { portsMatch, printPorts, savePorts, type PortsData } from './tcp.ts';
+import { mergePorts, portsMatch, printPorts, savePorts, type PortsData } from './tcp.ts';
 import { parsePortRange } from './util.ts';
 
 interface UdpData extends PortsData {
@@ -20,12 +20,14 @@ export const udp: XtMatch<UdpData> = {
   parse(d, opt, arg, invert, env) {
     const src = opt === 'source-port' || opt === 'sport';
     const key = src ? 's' : 'd';
-    if (d.seen.has(key)) throw new XtError(`udp: "--${src ? 'source-port' : 'destination-port'}" option may only be specified once`);
+    if (d.seen.has(key)) throw new XtError(`udp: "--${src ? 'source-port' : 'destination-port'}" option may only be specified once\n`);
     d.seen.add(key);
+    if (arg!.split(':').length > 2) throw new XtError(`udp: Too many components for option "--${src ? 'source-port' : 'destination-port'}" (max: 2)\n`);
     const r = parsePortRange(arg!, 'udp', env.names);
     if (src) [d.spts, d.invSrc] = [r, invert];
     else [d.dpts, d.invDst] = [r, invert];
   },
+  merge: mergePorts,
   print(d, env) {
     return ' udp' + printPorts('spt', d.spts, d.invSrc, 'udp', env.numeric, env.names) + printPorts('dpt', d.dpts, d.invDst, 'udp', env.numeric, env.names);
   },
