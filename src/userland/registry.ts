@@ -3,6 +3,7 @@ import type { Command, CommandTable } from './command.ts';
 import { iptables } from './iptables/iptables.ts';
 import { iptablesRestore } from './iptables/restore.ts';
 import { iptablesSave } from './iptables/save.ts';
+import { textCommands } from './text/index.ts';
 
 export function netfilterCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -15,6 +16,7 @@ export function netfilterCommands(): Map<string, Command> {
   ]);
 }
 
+/** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return netfilterCommands();
+  return new Map([...textCommands(), ...netfilterCommands()]);
 }
