@@ -85,6 +85,8 @@ const BASE_OPTIONS: BaseOpt[] = [
   { name: 'ipv6', letter: '6', has: 0 },
 ];
 
+const BASE_BY_NAME = new Map(BASE_OPTIONS.map((b) => [b.name, b]));
+
 /** Short options and whether they take an argument (getopt string "-:A:C:D:R:I:L::S::M:F::Z::N:X::E:P:Vh::o:p:s:d:j:i:fbvw::W::nt:m:xc:g:46"). */
 const SHORT: Record<string, 0 | 1 | 2> = {
   A: 1, C: 1, D: 1, R: 1, I: 1, L: 2, S: 2, M: 1, F: 2, Z: 2, N: 1, X: 2, E: 1, P: 1, V: 0, h: 2,
@@ -242,14 +244,13 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
    * it. Unambiguous prefixes are accepted, as getopt_long accepts them.
    */
   const lookupLong = (name: string): { base?: BaseOpt; l?: Loaded; o?: XtOption } | undefined => {
+    const base = BASE_BY_NAME.get(name);
+    if (base) return { base };
     const exts = [...loaded, ...(target ? [target] : [])].sort((a, b) => b.order - a.order);
-    const table: { base?: BaseOpt; l?: Loaded; o?: XtOption; name: string }[] = [
-      ...BASE_OPTIONS.map((b) => ({ base: b, name: b.name })),
-      ...exts.flatMap((l) => l.ext.options.map((o) => ({ l, o, name: o.name }))),
-    ];
-    const exact = table.find((e) => e.name === name);
-    if (exact) return exact;
-    const prefixed = table.filter((e) => e.name.startsWith(name));
+    for (const l of exts) for (const o of l.ext.options) if (o.name === name) return { l, o };
+    const prefixed: { base?: BaseOpt; l?: Loaded; o?: XtOption }[] = [];
+    for (const b of BASE_OPTIONS) if (b.name.startsWith(name)) prefixed.push({ base: b });
+    for (const l of exts) for (const o of l.ext.options) if (o.name.startsWith(name)) prefixed.push({ l, o });
     if (prefixed.length === 0) return undefined;
     const first = prefixed[0];
     const same = prefixed.every((e) => (e.base ? e.base.letter === first.base?.letter && !!first.base : e.l === first.l && e.o?.name === first.o?.name));
