@@ -68,7 +68,7 @@ export function targetName(r: Rule): string {
     case 'none': return '';
     case 'verdict': return r.target.verdict;
     case 'jump': return r.target.chain;
-    case 'ext': return r.target.use.ext.name;
+    case 'ext': return r.target.use.ext.listName ?? r.target.use.ext.name;
   }
 }
 
