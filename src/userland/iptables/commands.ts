@@ -47,8 +47,9 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
   };
 
   // A jump to a chain must name an existing chain (checked while parsing in iptables).
-  if ('ACDIR'.includes(cmd) && !inv.deleteByNumber && inv.jumpto !== undefined && !findTarget(inv.jumpto) &&
-      !(STANDARD_VERDICTS as readonly string[]).includes(inv.jumpto)) {
+  // (A goto must name a chain; -g RETURN is no verdict.)
+  if ('ACDIR'.includes(cmd) && !inv.deleteByNumber && inv.jumpto !== undefined && (inv.goto || (!findTarget(inv.jumpto) &&
+      !(STANDARD_VERDICTS as readonly string[]).includes(inv.jumpto)))) {
     if (!t.chain(inv.jumpto) || isBuiltinChain(t.name, inv.jumpto)) throw paramProblem(`Chain '${inv.jumpto}' does not exist`);
   }
 
@@ -94,8 +95,9 @@ export function execute(inv: IptablesInvocation, tables: TableSource, env: ExecE
     }
     case 'N': {
       const name = chainName!;
-      if (name.startsWith('-') || name.startsWith('!')) throw paramProblem(`chain name not allowed to start with \`${name[0]}'\n`);
-      if (findTarget(name) || (STANDARD_VERDICTS as readonly string[]).includes(name)) throw paramProblem('chain name may not clash with target name\n');
+      if (name.startsWith('-') || name.startsWith('!')) throw paramProblem(`chain name not allowed to start with \`${name[0]}'`);
+      if (findTarget(name) || (STANDARD_VERDICTS as readonly string[]).includes(name)) throw paramProblem('chain name may not clash with target name');
+      if (/\s/.test(name)) throw paramProblem(`Invalid chain name \`${name}'`);
       if (t.chain(name)) throw new KernelError('Chain already exists.');
       t.addUserChain(name);
       write();
@@ -189,6 +191,7 @@ function kernelAccepts(r: Rule, table: TableName, hook: Hook | undefined): boole
     const ext = u.ext as XtMatch | XtTarget;
     if (ext.tables && !ext.tables.includes(table)) return false;
     if (hook && ext.hooks && !ext.hooks.includes(hook)) return false;
+    if (ext.proto !== undefined && (r.ip.proto !== ext.proto || r.ip.invProto)) return false;
     if (ext.checkentry && !ext.checkentry(u.data as never, { table, hook, proto: r.ip.proto, invProto: r.ip.invProto })) return false;
   }
   return true;

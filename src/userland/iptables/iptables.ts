@@ -8,7 +8,7 @@ import { parseIptables } from './parse.ts';
 export function iptables(ctx: CommandContext): number {
   const names = hostNames(ctx.fs);
   try {
-    const inv = parseIptables(ctx.argv.slice(1), { names, resolveHost: (n) => names.hostToAddr(n) });
+    const inv = parseIptables(ctx.argv.slice(1), { names, resolveHost: (n) => names.hostToAddr(n), warn: ctx.stderr });
     if (inv.commands.includes('V')) {
       ctx.stdout(`iptables ${VERSION}\n`);
       return 0;

@@ -34,6 +34,8 @@ export interface IptablesInvocation {
   lineNumbers: boolean;
   /** -c PKTS BYTES for the rule. */
   setCounters?: { pkts: bigint; bytes: bigint };
+  /** -g rather than -j. */
+  goto: boolean;
   /** Options present, by their letter, for generic_opt_check. */
   optionsSeen: Set<string>;
 }
@@ -196,12 +198,14 @@ export interface ParseOptions {
   resolveHost: (name: string) => number | undefined;
   /** Table from the surrounding context (iptables-restore's *table); -t is then refused. */
   fixedTable?: TableName;
+  /** Where warnings go (stderr). */
+  warn?: (text: string) => void;
 }
 
 /** Parses an iptables argv (without the program name). Throws XtError on a parameter problem. */
 export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvocation {
   const inv: IptablesInvocation = {
-    commands: [], table: opts.fixedTable ?? 'filter', deleteByNumber: false, rules: [], numeric: false,
+    commands: [], table: opts.fixedTable ?? 'filter', deleteByNumber: false, goto: false, rules: [], numeric: false,
     verbose: 0, exact: false, lineNumbers: false, optionsSeen: new Set(),
   };
   const ip = anyIpHeader();
@@ -219,7 +223,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
     if (i < argv.length && !argv[i].startsWith('-') && !argv[i].startsWith('!')) return argv[i++];
     return undefined;
   };
-  const env = (): ParseEnv => ({ table: inv.table, proto: ip.proto, protoInv: ip.invProto, names: opts.names, nextArg: nextPlain });
+  const env = (): ParseEnv => ({ table: inv.table, proto: ip.proto, protoInv: ip.invProto, names: opts.names, nextArg: nextPlain, warn: opts.warn });
 
   const addCommand = (c: CommandLetter, others: CommandLetter[]): void => {
     if (invert) throw paramProblem(`unexpected '!' flag`);
@@ -379,6 +383,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
           inv.jumpto = name;
           target = undefined;
           gotoFlag = true;
+          inv.goto = true;
           break;
         }
         inv.jumpto = name;
@@ -472,7 +477,7 @@ export function parseIptables(argv: string[], opts: ParseOptions): IptablesInvoc
         if (i >= argv.length) throw paramProblem(`option "${a}" requires an argument`);
         arg = argv[i++];
       }
-      if (invert && !own.o.invert) throw paramProblem(`${own.l.ext.name}: "--${own.o.name}" option cannot be inverted.`);
+      if (invert && !own.o.invert) throw paramProblem(`${own.l.ext.name}: option "--${own.o.name}" cannot be inverted.\n`);
       own.l.ext.parse(own.l.data as never, own.o.name, arg, invert, env());
       own.l.seen.add(own.o.name);
       invert = false;

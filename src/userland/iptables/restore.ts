@@ -57,6 +57,7 @@ interface RestoreResult {
 
 /** Applies iptables-restore text to `nf`; returns the exit status and what would go to stderr. */
 export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: Pick<CommandContext, 'fs' | 'stdout'>): RestoreResult {
+  let warnings = '';
   const names = hostNames(ctx.fs);
   const resolveHost = (n: string): number | undefined => names.hostToAddr(n);
   const lines = text.split('\n');
@@ -66,9 +67,9 @@ export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: 
   let touched = false;
   const prog = 'iptables-restore';
   const fail = (e: unknown, line: number): RestoreResult => {
-    if (e instanceof KernelError) return { status: 1, stderr: `${prog}: line ${line} failed: ${e.message}\n` };
+    if (e instanceof KernelError) return { status: 1, stderr: `${warnings}${prog}: line ${line} failed: ${e.message}\n` };
     const r = renderError(prog, e, line);
-    return { status: r.status, stderr: r.text };
+    return { status: r.status, stderr: warnings + r.text };
   };
   for (let n = 1; n <= lines.length; n++) {
     const line = lines[n - 1].replace(/\r$/, '');
@@ -125,7 +126,7 @@ export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: 
       return fail(new XtError(`Bad argument \`${words[0]}'`, 2, true, true), n);
     }
     try {
-      const inv = parseIptables(words, { names, resolveHost, fixedTable: work.name });
+      const inv = parseIptables(words, { names, resolveHost, fixedTable: work.name, warn: (t) => { warnings += t; } });
       if (opts.counters && counters) for (const r of inv.rules) r.counters = { ...counters };
       const w = work;
       const source: TableSource = { table: () => w };
@@ -134,8 +135,8 @@ export function restore(nf: Netfilter, text: string, opts: RestoreOptions, ctx: 
       return fail(e, n);
     }
   }
-  if (work) return { status: 1, stderr: `${prog}: COMMIT expected at line ${lines.length + 1}\n` };
-  return { status: 0, stderr: '' };
+  if (work) return { status: 1, stderr: `${warnings}${prog}: COMMIT expected at line ${lines.length + 1}\n` };
+  return { status: 0, stderr: warnings };
 }
 
 /** A table emptied as a restore without --noflush empties it: no rules, no user chains, ACCEPT policies. */

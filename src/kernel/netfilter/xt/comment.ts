@@ -1,6 +1,6 @@
 /** `-m comment --comment TEXT`: matches everything; the text is shown in listings. */
 import { XtError, type XtMatch } from './types.ts';
-import { saveString } from './util.ts';
+import { saveString, x6 } from './util.ts';
 
 export const comment: XtMatch<{ text: string | undefined }> = {
   kind: 'match',
@@ -8,7 +8,7 @@ export const comment: XtMatch<{ text: string | undefined }> = {
   options: [{ name: 'comment', arg: true }],
   init: () => ({ text: undefined }),
   parse(d, _opt, arg) {
-    if (d.text !== undefined) throw new XtError('comment: "--comment" option may only be specified once');
+    if (d.text !== undefined) throw x6.once('comment', 'comment');
     // The kernel's field holds 256 bytes with the NUL; iptables-nft silently keeps the first 255.
     d.text = arg!.slice(0, 255);
   },

@@ -198,7 +198,7 @@ export const state: XtMatch<StateData> = {
   options: [{ name: 'state', arg: true, invert: true }],
   init: () => ({ invert: false }),
   parse(d, _opt, arg, invert) {
-    if (d.states) throw new XtError('state: "--state" option may only be specified once\n');
+    if (d.states) throw x6.once('state', 'state');
     d.states = parseList(arg!, STATES.filter((s) => s !== 'SNAT' && s !== 'DNAT'), (s) => new XtError(`Bad state "${s}"`));
     d.invert = invert;
   },

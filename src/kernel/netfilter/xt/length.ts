@@ -25,6 +25,7 @@ function parseRange(arg: string): [number, number] {
     }
     if (!rest.startsWith(':')) break;
     rest = rest.slice(1);
+    if (i === 1) throw new XtError('length: Too many components for option "--length" (max: 2)\n');
   }
   if (out.length === 1) out.push(out[0]);
   return [out[0], out[1]];

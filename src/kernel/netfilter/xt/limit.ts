@@ -32,7 +32,7 @@ function parseRate(rate: string): number {
   const r = m ? Number(m[0]) : 0;
   if (!r || r < 0) throw new XtError(`bad rate "${rate}"'`);
   const val = Math.floor((SCALE * mult) / r);
-  if (val === 0) throw new XtError(`Rate too fast "${rate}"\n`);
+  if (val === 0) throw new XtError(`Rate too fast "${rate}"`);
   return val;
 }
 

@@ -11,10 +11,10 @@ export interface MacData {
 /** xtables_parse_mac: six colon-separated hex bytes, printed back in lower case. */
 export function parseMac(arg: string): string {
   const parts = arg.split(':');
-  if (arg.length !== 17 || parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
+  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{0,2}$/.test(p))) {
     throw new XtError('Invalid MAC address specified.');
   }
-  return parts.join(':').toLowerCase();
+  return parts.map((p) => p.padStart(2, '0')).join(':').toLowerCase();
 }
 
 export const mac: XtMatch<MacData> = {

@@ -13,6 +13,8 @@ interface NatData {
   maxIp?: number;
   minPort?: number;
   maxPort?: number;
+  /** `/base` after a port range: ports are mapped with this offset (NF_NAT_RANGE_PROTO_OFFSET). */
+  basePort?: number;
   random: boolean;
   randomFully: boolean;
   persistent: boolean;
@@ -41,7 +43,14 @@ function parseTo(d: NatData, arg: string, env: ParseEnv): void {
   const ipPart = colon >= 0 ? arg.slice(0, colon) : arg;
   if (colon >= 0) {
     if (!portsAllowed(env)) throw new XtError('Need TCP, UDP, SCTP or DCCP with port specification');
-    [d.minPort, d.maxPort] = parsePortRange(arg.slice(colon + 1));
+    const spec = arg.slice(colon + 1);
+    const slash = spec.indexOf('/');
+    [d.minPort, d.maxPort] = parsePortRange(slash < 0 ? spec : spec.slice(0, slash));
+    if (slash >= 0) {
+      const base = spec.slice(slash + 1);
+      if (!/^\d+$/.test(base) || Number(base) > 65535) throw new XtError(`Port "${base}" not valid`);
+      d.basePort = Number(base);
+    }
   }
   if (ipPart === '') return;
   const [a, b] = ipPart.split('-');
@@ -61,6 +70,7 @@ function range(d: NatData): string {
   if (d.minPort !== undefined) {
     s += `:${d.minPort}`;
     if (d.maxPort !== d.minPort) s += `-${d.maxPort}`;
+    if (d.basePort !== undefined) s += `/${d.basePort}`;
   }
   return s;
 }

@@ -65,14 +65,18 @@ export const statistic: XtMatch<StatisticData> = {
     }
   },
   final(d) {
-    if (!d.seen.has('mode')) throw x6.mandatory('statistic', 'mode');
-    if (d.mode === 'random' && !d.seen.has('probability')) throw new XtError('--probability must be specified when using random mode');
-    if (d.mode === 'nth' && !d.seen.has('every')) throw new XtError('--every must be specified when using nth mode');
-    if (d.seen.has('probability') && d.mode !== 'random') throw new XtError('--probability can only be used in random mode');
-    if (d.seen.has('every') && d.mode !== 'nth') throw new XtError('--every can only be used in nth mode');
-    if (d.seen.has('packet') && d.mode !== 'nth') throw new XtError('--packet can only be used in nth mode');
+    // Without --mode the kernel struct says random (mode 0), which the checks below see.
+    const mode = d.mode ?? 'random';
+    if (mode === 'random' && !d.seen.has('probability')) throw new XtError('--probability must be specified when using random mode');
+    if (mode === 'nth' && !d.seen.has('every')) throw new XtError('--every must be specified when using nth mode');
+    if (d.seen.has('probability') && mode !== 'random') throw new XtError('--probability can only be used in random mode');
+    if (d.seen.has('every') && mode !== 'nth') throw new XtError('--every can only be used in nth mode');
+    if (d.seen.has('packet') && mode !== 'nth') throw new XtError('--packet can only be used in nth mode');
     if (d.seen.has('packet') && !d.seen.has('every')) throw new XtError('--packet can only be used with --every');
     if (d.packet > (d.every >>> 0)) throw new XtError('the --packet p must be 0 <= p <= n-1');
+    // libxtables' generic checks run after the extension's own (xtables_option_mfcall).
+    if (!d.seen.has('mode')) throw x6.mandatory('statistic', 'mode');
+    if (d.seen.has('every') && !d.seen.has('packet')) throw new XtError('statistic: option "--every" also requires "--packet".\n');
   },
   print: (d) => ' statistic' + print(d, ''),
   save: (d) => print(d, '--'),

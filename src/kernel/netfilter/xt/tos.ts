@@ -15,7 +15,7 @@ export function parseTosMask(arg: string): { value: number; mask: number } {
     let rest = v.rest;
     if (rest.startsWith('/')) {
       const m = strtouiPrefix(rest.slice(1), 0, 255);
-      if (!m) throw new XtError(`Illegal value: "${arg}"\n`);
+      if (!m) throw new XtError(`Illegal value: "${arg}"`);
       mask = m.value;
       rest = m.rest;
     }

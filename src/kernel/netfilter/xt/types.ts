@@ -49,6 +49,8 @@ export interface ParseEnv {
   names: Names;
   /** Takes the next command-line word if it is not an option (for two-argument options). */
   nextArg?: () => string | undefined;
+  /** A warning the tool prints to stderr while still succeeding. */
+  warn?: (text: string) => void;
 }
 
 export interface PrintEnv {
@@ -94,6 +96,8 @@ export type TargetVerdict =
 
 interface XtBase<D> {
   name: string;
+  /** The `iptables -L` target column when it differs from `name` (libxt_CT's alias NOTRACK lists as CT). */
+  listName?: string;
   options: readonly XtOption[];
   init(env: ParseEnv): D;
   parse(d: D, option: string, arg: string | undefined, invert: boolean, env: ParseEnv): void;
@@ -107,6 +111,8 @@ interface XtBase<D> {
   tables?: readonly TableName[];
   /** Hooks the extension may be reached from (all when absent). */
   hooks?: readonly Hook[];
+  /** The IP protocol the kernel module requires of the rule (xt .proto), e.g. TCPMSS needs -p tcp. */
+  proto?: number;
   /** The kernel's own checkentry beyond tables and hooks (e.g. tcp-reset needs -p tcp). */
   checkentry?(d: D, rule: { table: TableName; hook?: Hook; proto: number; invProto: boolean }): boolean;
 }

@@ -1,7 +1,7 @@
 /** `-m udp` (also loaded by `-p udp`): source and destination ports. */
 import { XtError, type XtMatch } from './types.ts';
 import { mergePorts, portsMatch, printPorts, savePorts, type PortsData } from './tcp.ts';
-import { parsePortRange } from './util.ts';
+import { parsePortRange, x6 } from './util.ts';
 
 interface UdpData extends PortsData {
   seen: Set<string>;
@@ -20,7 +20,7 @@ export const udp: XtMatch<UdpData> = {
   parse(d, opt, arg, invert, env) {
     const src = opt === 'source-port' || opt === 'sport';
     const key = src ? 's' : 'd';
-    if (d.seen.has(key)) throw new XtError(`udp: "--${src ? 'source-port' : 'destination-port'}" option may only be specified once\n`);
+    if (d.seen.has(key)) throw x6.once('udp', src ? 'source-port' : 'destination-port');
     d.seen.add(key);
     if (arg!.split(':').length > 2) throw new XtError(`udp: Too many components for option "--${src ? 'source-port' : 'destination-port'}" (max: 2)\n`);
     const r = parsePortRange(arg!, 'udp', env.names);

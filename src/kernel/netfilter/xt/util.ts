@@ -76,7 +76,7 @@ export function saveString(s: string): string {
  * Their texts end in a newline, so iptables prints an empty line after them.
  */
 export const x6 = {
-  once: (ext: string, opt: string): XtError => new XtError(`${ext}: "--${opt}" option may only be specified once\n`),
+  once: (ext: string, opt: string): XtError => new XtError(`${ext}: option "--${opt}" can only be used once.\n`),
   mandatory: (ext: string, opt: string): XtError => new XtError(`${ext}: option "--${opt}" must be specified\n`),
   badValue: (ext: string, opt: string, lo: number | bigint, hi: number | bigint): XtError =>
     new XtError(`${ext}: bad value for option "--${opt}", or out of range (${lo}-${hi}).\n`),

@@ -56,11 +56,12 @@ export function strtouiPrefix(s: string, min = 0, max = 0xffffffff): { value: nu
 
 /** XTTYPE_MARKMASK32: `value[/mask]`, mask defaulting to all ones. */
 export function x6MarkMask(ext: string, opt: string, arg: string): { value: number; mask: number } {
+  const bad = new XtError(`${ext}: bad integer value for option "--${opt}", or out of range.\n`);
   const a = strtouiPrefix(arg);
-  if (!a || (a.rest !== '' && !a.rest.startsWith('/'))) throw x6BadValue(ext, opt, 0, 0xffffffff);
+  if (!a || (a.rest !== '' && !a.rest.startsWith('/'))) throw bad;
   if (a.rest === '') return { value: a.value, mask: 0xffffffff };
   const m = strtouiPrefix(a.rest.slice(1));
-  if (!m || m.rest !== '') throw x6BadValue(ext, opt, 0, 0xffffffff);
+  if (!m || m.rest !== '') throw bad;
   return { value: a.value, mask: m.value };
 }
 
@@ -92,4 +93,10 @@ export function x6FcheckExcl(ext: string, seen: readonly string[], table: readon
       if (other !== entry && seen.includes(other) && (excl[entry] ?? []).includes(other)) throw x6Excl(ext, entry, other);
     }
   }
+}
+
+/** xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with `"`, `\` and `'` escaped. */
+export function saveStr(s: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(s)) return ' ' + s;
+  return ' "' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
 }
