@@ -50,7 +50,7 @@ export function kubeRuleset(services: number, endpoints: number): { text: string
       per.push(`-A ${sep} -m comment --comment ${spn} -m tcp -p tcp -j DNAT --to-destination ${ep}`);
     }
   }
-  rules.push(...per);
+  for (const r of per) rules.push(r);
   rules.push('-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
   const text = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ...chains, ...rules, 'COMMIT', ''].join('\n');
   return { text, rules: rules.length, lastService: last };
