@@ -3,8 +3,8 @@
  * BROADCAST, ...), as the routing tables classify it. kube-proxy's NodePort rule and Docker's
  * DNAT rules hinge on `--dst-type LOCAL`.
  */
+import { checkExclusive, markSeen } from './xtopt.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { checkExclusive, markSeen } from './util.ts';
 
 /** Route types in kernel order (RTN_*); bit i of a mask is type i. */
 export const ADDR_TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE',

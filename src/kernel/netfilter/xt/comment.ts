@@ -1,6 +1,7 @@
 /** `-m comment --comment TEXT`: matches everything; the text is shown in listings. */
+import { x6 } from './xtopt.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { saveString, x6 } from './util.ts';
+import { saveString } from './util.ts';
 
 export const comment: XtMatch<{ text: string | undefined }> = {
   kind: 'match',

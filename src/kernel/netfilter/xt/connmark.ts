@@ -2,8 +2,9 @@
  * `-m connmark` tests the connection's mark; `-j CONNMARK` sets it or copies it between the
  * packet and the connection (xt_connmark revision 1/2).
  */
+import { hex } from './util.ts';
 import { XtError, type XtMatch, type XtTarget } from './types.ts';
-import { hx, x6Check, x6FcheckExcl, x6MarkMask, x6Uint } from './xtopt.ts';
+import { x6Check, x6FcheckExcl, x6MarkMask, x6Uint } from './xtopt.ts';
 
 export interface ConnmarkData {
   mark: number;
@@ -13,7 +14,7 @@ export interface ConnmarkData {
 }
 
 function markMaskText(mark: number, mask: number): string {
-  return mask !== 0xffffffff ? ` ${hx(mark)}/${hx(mask)}` : ` ${hx(mark)}`;
+  return mask !== 0xffffffff ? ` ${hex(mark)}/${hex(mask)}` : ` ${hex(mark)}`;
 }
 
 /** XTTYPE_MARKMASK32 as connmark reports a bad argument. */
@@ -97,29 +98,29 @@ export const connmarkTarget: XtTarget<ConnmarkTgData> = {
     let s: string;
     switch (d.mode) {
       case 'set':
-        if (d.ctmark === 0) s = ` CONNMARK and ${hx(~d.ctmask)}`;
-        else if (d.ctmark === d.ctmask) s = ` CONNMARK or ${hx(d.ctmark)}`;
-        else if (d.ctmask === 0) s = ` CONNMARK xor ${hx(d.ctmark)}`;
-        else if (d.ctmask === 0xffffffff) s = ` CONNMARK set ${hx(d.ctmark)}`;
-        else s = ` CONNMARK xset ${hx(d.ctmark)}/${hx(d.ctmask)}`;
+        if (d.ctmark === 0) s = ` CONNMARK and ${hex(~d.ctmask)}`;
+        else if (d.ctmark === d.ctmask) s = ` CONNMARK or ${hex(d.ctmark)}`;
+        else if (d.ctmask === 0) s = ` CONNMARK xor ${hex(d.ctmark)}`;
+        else if (d.ctmask === 0xffffffff) s = ` CONNMARK set ${hex(d.ctmark)}`;
+        else s = ` CONNMARK xset ${hex(d.ctmark)}/${hex(d.ctmask)}`;
         break;
       case 'save':
         if (d.nfmask === 0xffffffff && d.ctmask === 0xffffffff) s = ' CONNMARK save';
-        else if (d.nfmask === d.ctmask) s = ` CONNMARK save mask ${hx(d.nfmask)}`;
-        else s = ` CONNMARK save nfmask ${hx(d.nfmask)} ctmask ~${hx(d.ctmask)}`;
+        else if (d.nfmask === d.ctmask) s = ` CONNMARK save mask ${hex(d.nfmask)}`;
+        else s = ` CONNMARK save nfmask ${hex(d.nfmask)} ctmask ~${hex(d.ctmask)}`;
         break;
       default:
         if (d.ctmask === 0xffffffff && d.nfmask === 0xffffffff) s = ' CONNMARK restore';
-        else if (d.ctmask === d.nfmask) s = ` CONNMARK restore mask ${hx(d.ctmask)}`;
-        else s = ` CONNMARK restore ctmask ${hx(d.ctmask)} nfmask ~${hx(d.nfmask)}`;
+        else if (d.ctmask === d.nfmask) s = ` CONNMARK restore mask ${hex(d.ctmask)}`;
+        else s = ` CONNMARK restore ctmask ${hex(d.ctmask)} nfmask ~${hex(d.nfmask)}`;
     }
     if (d.shiftBits && d.mode !== 'set') s += ` ${d.shiftDir}-shift-mark ${d.shiftBits}`;
     return s;
   },
   save(d) {
     let s: string;
-    if (d.mode === 'set') s = ` --set-xmark ${hx(d.ctmark)}/${hx(d.ctmask)}`;
-    else s = ` --${d.mode}-mark --nfmask ${hx(d.nfmask)} --ctmask ${hx(d.ctmask)}`;
+    if (d.mode === 'set') s = ` --set-xmark ${hex(d.ctmark)}/${hex(d.ctmask)}`;
+    else s = ` --${d.mode}-mark --nfmask ${hex(d.nfmask)} --ctmask ${hex(d.ctmask)}`;
     if (d.shiftBits && d.mode !== 'set') s += ` --${d.shiftDir}-shift-mark ${d.shiftBits}`;
     return s;
   },

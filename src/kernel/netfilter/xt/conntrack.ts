@@ -2,10 +2,11 @@
  * Connection tracking matches: `-m conntrack` (ctstate, ctproto, original/reply addresses and
  * ports, ctstatus, ctexpire, ctdir) and its older alias `-m state --state`.
  */
+import { markSeen, x6 } from './xtopt.ts';
 import { formatIPv4, inSubnet, maskOf, parseInetAton } from '../../addr.ts';
 import type { CtInfo, Packet } from '../packet.ts';
 import { XtError, type Names, type ParseEnv, type XtMatch } from './types.ts';
-import { markSeen, maskSuffix, parsePort, strtoui, x6 } from './util.ts';
+import { maskSuffix, parsePort, strtoui } from './util.ts';
 
 /** State names in the order iptables prints them. */
 const STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'] as const;

@@ -2,8 +2,9 @@
  * `-m helper --helper NAME`: packets of connections expected by a conntrack helper (ftp, sip...).
  * podlab's conntrack entries carry no helper, so only `! --helper` matches.
  */
+import { saveString } from './util.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { saveStr, x6Check, x6String } from './xtopt.ts';
+import { x6Check, x6String } from './xtopt.ts';
 
 export interface HelperData {
   name: string;
@@ -25,6 +26,6 @@ export const helper: XtMatch<HelperData> = {
     if (!d.seen.length) throw new XtError('helper: option "--helper" must be specified\n');
   },
   print: (d) => ` helper match ${d.invert ? '! ' : ''}"${d.name}"`,
-  save: (d) => `${d.invert ? ' !' : ''} --helper${saveStr(d.name)}`,
+  save: (d) => `${d.invert ? ' !' : ''} --helper ${saveString(d.name)}`,
   match: (d) => d.invert,
 };

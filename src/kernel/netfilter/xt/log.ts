@@ -3,10 +3,11 @@
  * it as nft's native log expression, which is why the listing's level names are the kernel's
  * (`err`, `warn`) rather than the ones the option accepts (`error`, `warning`).
  */
+import { saveString } from './util.ts';
 import { formatIPv4 } from '../../addr.ts';
 import type { Packet } from '../packet.ts';
 import { XtError, type XtTarget } from './types.ts';
-import { saveStr, x6Check } from './xtopt.ts';
+import { x6Check } from './xtopt.ts';
 
 const TCPSEQ = 0x01, TCPOPT = 0x02, IPOPT = 0x04, UID = 0x08, MACDECODE = 0x20;
 
@@ -114,7 +115,7 @@ export const log: XtTarget<LogData> = {
   },
   save(d) {
     let s = '';
-    if (d.prefix) s += ` --log-prefix${saveStr(d.prefix)}`;
+    if (d.prefix) s += ` --log-prefix ${saveString(d.prefix)}`;
     if (d.level !== 4) s += ` --log-level ${d.level}`;
     for (const [name, bit] of FLAG_OPTS) if (d.flags & bit) s += ` --${name}`;
     return s;

@@ -2,7 +2,8 @@
  * The packet mark (skb->mark): `-m mark --mark V[/M]` tests it, `-j MARK` sets it. kube-proxy
  * marks packets for masquerade with 0x4000 this way.
  */
-import { checkExclusive, hex, markSeen, parseMarkMask } from './util.ts';
+import { checkExclusive, markSeen, parseMarkMask } from './xtopt.ts';
+import { hex } from './util.ts';
 import { XtError, type XtMatch, type XtTarget } from './types.ts';
 
 interface MarkMatchData {

@@ -3,10 +3,10 @@
  * `--to-source ip[-ip][:port[-port]]`, MASQUERADE and REDIRECT take `--to-ports`. They only
  * ask for the rewrite; the network stack applies it and records it in conntrack.
  */
+import { markSeen, x6 } from './xtopt.ts';
 import { formatIPv4, parseIPv4 } from '../../addr.ts';
 import type { Hook } from '../tables.ts';
 import { XtError, type NatRequest, type ParseEnv, type XtTarget } from './types.ts';
-import { markSeen, x6 } from './util.ts';
 
 interface NatData {
   minIp?: number;

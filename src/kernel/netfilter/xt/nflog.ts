@@ -3,8 +3,9 @@
  * iptables-nft stores it as nft's native log expression, which has no place for the deprecated
  * --nflog-range: it is accepted (with a warning) and then lost.
  */
+import { saveString } from './util.ts';
 import { XtError, type XtTarget } from './types.ts';
-import { saveStr, x6Check, x6FcheckExcl, x6Uint } from './xtopt.ts';
+import { x6Check, x6FcheckExcl, x6Uint } from './xtopt.ts';
 
 export interface NflogData {
   group: number;
@@ -18,7 +19,7 @@ const TABLE = ['nflog-group', 'nflog-prefix', 'nflog-range', 'nflog-size', 'nflo
 
 function text(d: NflogData, pre: string): string {
   let s = '';
-  if (d.prefix) s += ` ${pre}nflog-prefix${saveStr(d.prefix)}`;
+  if (d.prefix) s += ` ${pre}nflog-prefix ${saveString(d.prefix)}`;
   if (d.group) s += ` ${pre}nflog-group ${d.group}`;
   if (d.size !== undefined) s += ` ${pre}nflog-size ${d.size}`;
   if (d.threshold !== 1) s += ` ${pre}nflog-threshold ${d.threshold}`;

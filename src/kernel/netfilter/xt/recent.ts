@@ -3,9 +3,10 @@
  * for sessionAffinity: ClientIP (`--set` in the endpoint chain, `--rcheck --seconds --reap` in
  * the service chain).
  */
+import { checkExclusive, markSeen, x6 } from './xtopt.ts';
 import { formatIPv4, parseIPv4 } from '../../addr.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { checkExclusive, markSeen, strtoui, x6 } from './util.ts';
+import { strtoui } from './util.ts';
 
 type Mode = 'set' | 'rcheck' | 'update' | 'remove';
 

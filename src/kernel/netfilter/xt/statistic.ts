@@ -3,8 +3,9 @@
  * stored as the kernel stores it, lround(2^31 · p), and printed back from that, which is why
  * 0.3333333333 lists as 0.33333333349.
  */
+import { markSeen, x6 } from './xtopt.ts';
 import { XtError, type XtMatch } from './types.ts';
-import { markSeen, strtoui, x6 } from './util.ts';
+import { strtoui } from './util.ts';
 
 interface StatisticData {
   mode?: 'random' | 'nth';

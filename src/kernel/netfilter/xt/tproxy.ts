@@ -4,8 +4,8 @@
  */
 import { formatIPv4, parseInetAton } from '../../addr.ts';
 import { XtError, type XtTarget } from './types.ts';
-import { strtoui } from './util.ts';
-import { hx, x6Check, x6MarkMask } from './xtopt.ts';
+import { hex, strtoui } from './util.ts';
+import { x6Check, x6MarkMask } from './xtopt.ts';
 
 export interface TproxyData {
   port: number;
@@ -43,8 +43,8 @@ export const tproxy: XtTarget<TproxyData> = {
   final(d) {
     if (!d.seen.includes('on-port')) throw new XtError('TPROXY: option "--on-port" must be specified\n');
   },
-  print: (d) => ` TPROXY redirect ${formatIPv4(d.ip)}:${d.port} mark ${hx(d.markValue)}/${hx(d.markMask)}`,
-  save: (d) => ` --on-port ${d.port} --on-ip ${formatIPv4(d.ip)} --tproxy-mark ${hx(d.markValue)}/${hx(d.markMask)}`,
+  print: (d) => ` TPROXY redirect ${formatIPv4(d.ip)}:${d.port} mark ${hex(d.markValue)}/${hex(d.markMask)}`,
+  save: (d) => ` --on-port ${d.port} --on-ip ${formatIPv4(d.ip)} --tproxy-mark ${hex(d.markValue)}/${hex(d.markMask)}`,
   tables: ['mangle'],
   hooks: ['PREROUTING'],
   run(d, pkt) {

@@ -1,7 +1,8 @@
 /** `-m udp` (also loaded by `-p udp`): source and destination ports. */
+import { x6 } from './xtopt.ts';
 import { XtError, type XtMatch } from './types.ts';
 import { mergePorts, portsMatch, printPorts, savePorts, type PortsData } from './tcp.ts';
-import { parsePortRange, x6 } from './util.ts';
+import { parsePortRange } from './util.ts';
 
 interface UdpData extends PortsData {
   seen: Set<string>;

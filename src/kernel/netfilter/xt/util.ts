@@ -48,15 +48,6 @@ export function hex(v: number): string {
   return '0x' + (v >>> 0).toString(16);
 }
 
-/** `value[/mask]` with C numbers, as mark/connmark options take them. */
-export function parseValueMask(s: string, what = 'mark'): { value: number; mask: number | undefined } {
-  const slash = s.indexOf('/');
-  const v = strtoui(slash < 0 ? s : s.slice(0, slash));
-  const m = slash < 0 ? undefined : strtoui(s.slice(slash + 1));
-  if (v === undefined || (slash >= 0 && m === undefined)) throw new XtError(`Bad ${what} value "${s}"`);
-  return { value: v, mask: m };
-}
-
 /** The `!` prefix some save forms put before an option. */
 export function bang(inv: boolean): string {
   return inv ? ' !' : '';
@@ -69,57 +60,6 @@ export function bang(inv: boolean): string {
 export function saveString(s: string): string {
   if (/^[_\-0-9a-zA-Z]+$/.test(s)) return s;
   return '"' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
-}
-
-/**
- * The generic errors of libxtables' option parser (xtoptions.c), which most extensions use.
- * Their texts end in a newline, so iptables prints an empty line after them.
- */
-export const x6 = {
-  once: (ext: string, opt: string): XtError => new XtError(`${ext}: option "--${opt}" can only be used once.\n`),
-  mandatory: (ext: string, opt: string): XtError => new XtError(`${ext}: option "--${opt}" must be specified\n`),
-  badValue: (ext: string, opt: string, lo: number | bigint, hi: number | bigint): XtError =>
-    new XtError(`${ext}: bad value for option "--${opt}", or out of range (${lo}-${hi}).\n`),
-  badInteger: (ext: string, opt: string): XtError => new XtError(`${ext}: bad integer value for option "--${opt}", or out of range.\n`),
-  trailingGarbage: (ext: string, opt: string): XtError => new XtError(`${ext}: trailing garbage after value for option "--${opt}".\n`),
-  badValueFor: (ext: string, opt: string, value: string): XtError => new XtError(`${ext}: Bad value for "--${opt}" option: "${value}"`),
-  excl: (ext: string, a: string, b: string): XtError => new XtError(`${ext}: option "--${a}" cannot be used together with "--${b}".\n`),
-};
-
-/**
- * xtables_options_fcheck's exclusion test: the first option (in table order) that is present
- * together with a peer it excludes is reported, with that peer.
- */
-export function checkExclusive(ext: string, order: readonly string[], seen: Set<string>, groups: readonly (readonly string[])[]): void {
-  for (const opt of order) {
-    if (!seen.has(opt)) continue;
-    for (const g of groups) {
-      if (!g.includes(opt)) continue;
-      const peer = order.find((o) => o !== opt && g.includes(o) && seen.has(o));
-      if (peer) throw x6.excl(ext, opt, peer);
-    }
-  }
-}
-
-/** xtables_parse_mark_mask under x6 (XTTYPE_MARKMASK32): `value[/mask]`, C numbers. */
-export function parseMarkMask(ext: string, opt: string, arg: string): { value: number; mask: number } {
-  const num = (text: string): number => {
-    const lead = /^(0[xX][0-9a-fA-F]+|\d+)/.exec(text);
-    if (!lead) throw x6.badInteger(ext, opt);
-    const v = strtoui(lead[1]);
-    if (v === undefined) throw x6.badInteger(ext, opt);
-    if (lead[1].length !== text.length) throw x6.trailingGarbage(ext, opt);
-    return v;
-  };
-  const slash = arg.indexOf('/');
-  if (slash < 0) return { value: num(arg), mask: 0xffffffff };
-  return { value: num(arg.slice(0, slash)), mask: num(arg.slice(slash + 1)) };
-}
-
-/** Tracks which options an extension has seen, raising x6's "only once" error on repeats. */
-export function markSeen(seen: Set<string>, ext: string, opt: string): void {
-  if (seen.has(opt)) throw x6.once(ext, opt);
-  seen.add(opt);
 }
 
 /** xtables_ipmask_to_numeric: "" for /32, "/N" for a prefix, "/a.b.c.d" otherwise. */

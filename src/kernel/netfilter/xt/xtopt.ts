@@ -8,9 +8,13 @@ import { strtoui } from './util.ts';
 
 /** What xtables_option_parse checks before parsing an option's argument. */
 export function x6Check(seen: string[], ext: string, opt: string, invert: boolean, invertible: boolean, id = opt): void {
-  if (seen.includes(id)) throw new XtError(`${ext}: option "--${opt}" can only be used once.\n`);
+  if (seen.includes(id)) throw x6Once(ext, opt);
   if (invert && !invertible) throw new XtError(`${ext}: option "--${opt}" cannot be inverted.\n`);
   seen.push(id);
+}
+
+export function x6Once(ext: string, opt: string): XtError {
+  return new XtError(`${ext}: option "--${opt}" can only be used once.\n`);
 }
 
 export function x6Mandatory(ext: string, opt: string): XtError {
@@ -65,11 +69,6 @@ export function x6MarkMask(ext: string, opt: string, arg: string): { value: numb
   return { value: a.value, mask: m.value };
 }
 
-/** `0x%x` */
-export function hx(v: number): string {
-  return '0x' + (v >>> 0).toString(16);
-}
-
 /** `0x%02x` */
 export function hx2(v: number): string {
   return '0x' + v.toString(16).padStart(2, '0');
@@ -95,8 +94,41 @@ export function x6FcheckExcl(ext: string, seen: readonly string[], table: readon
   }
 }
 
-/** xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with `"`, `\` and `'` escaped. */
-export function saveStr(s: string): string {
-  if (/^[A-Za-z0-9_-]+$/.test(s)) return ' ' + s;
-  return ' "' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
+/** The same errors as one object, for extensions that keep their seen options in a Set. */
+export const x6 = {
+  once: x6Once,
+  mandatory: x6Mandatory,
+  badValue: x6BadValue,
+  excl: x6Excl,
+  badInteger: (ext: string, opt: string): XtError => new XtError(`${ext}: bad integer value for option "--${opt}", or out of range.\n`),
+  trailingGarbage: (ext: string, opt: string): XtError => new XtError(`${ext}: trailing garbage after value for option "--${opt}".\n`),
+  badValueFor: (ext: string, opt: string, value: string): XtError => badValue(ext, `--${opt}`, value),
+};
+
+/** Records an option as seen, raising x6's "only once" error on a repeat. */
+export function markSeen(seen: Set<string>, ext: string, opt: string): void {
+  if (seen.has(opt)) throw x6Once(ext, opt);
+  seen.add(opt);
+}
+
+/** x6FcheckExcl for options that exclude each other in groups (each member excludes the rest of its group). */
+export function checkExclusive(ext: string, order: readonly string[], seen: Set<string>, groups: readonly (readonly string[])[]): void {
+  const excl: Record<string, string[]> = {};
+  for (const g of groups) for (const o of g) (excl[o] ??= []).push(...g.filter((p) => p !== o));
+  x6FcheckExcl(ext, [...seen], order, excl);
+}
+
+/** xtables_parse_mark_mask under x6 (XTTYPE_MARKMASK32): `value[/mask]`, C numbers. */
+export function parseMarkMask(ext: string, opt: string, arg: string): { value: number; mask: number } {
+  const num = (text: string): number => {
+    const lead = /^(0[xX][0-9a-fA-F]+|\d+)/.exec(text);
+    if (!lead) throw x6.badInteger(ext, opt);
+    const v = strtoui(lead[1]);
+    if (v === undefined) throw x6.badInteger(ext, opt);
+    if (lead[1].length !== text.length) throw x6.trailingGarbage(ext, opt);
+    return v;
+  };
+  const slash = arg.indexOf('/');
+  if (slash < 0) return { value: num(arg), mask: 0xffffffff };
+  return { value: num(arg.slice(0, slash)), mask: num(arg.slice(slash + 1)) };
 }
