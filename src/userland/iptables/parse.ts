@@ -8,6 +8,7 @@ import { maskOf, parseInetAton } from '../../kernel/addr.ts';
 import { anyIpHeader, type Rule, type RuleTarget } from '../../kernel/netfilter/rule.ts';
 import { isTableName, type TableName } from '../../kernel/netfilter/tables.ts';
 import { findMatch, findTarget, STANDARD_VERDICTS } from '../../kernel/netfilter/xt/index.ts';
+import { parseIface } from '../../kernel/netfilter/xt/xtopt.ts';
 import type { MatchUse, Names, ParseEnv, TargetUse, XtMatch, XtOption, XtTarget } from '../../kernel/netfilter/xt/types.ts';
 import { paramProblem, XtError } from './errors.ts';
 
@@ -169,9 +170,8 @@ export function parseAddresses(arg: string, resolveHost: (name: string) => numbe
 }
 
 function parseInterface(arg: string): string {
-  if (arg.length + 1 > 16) throw paramProblem(`interface name \`${arg}' must be shorter than IFNAMSIZ (15)`);
   // A lone `+` matches every interface; nf_tables stores no test for it at all.
-  return arg === '+' ? '' : arg;
+  return parseIface(arg) === '+' ? '' : arg;
 }
 
 function parseRulenum(s: string): number {
