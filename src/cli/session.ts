@@ -16,7 +16,7 @@ export class Session {
   ) {
     this.opts = {
       commands: allCommands(), fs: host.fs, cwd: '/root', env: { HOME: '/root', PATH: '/usr/sbin:/usr/bin:/sbin:/bin', USER: 'root' },
-      sys: host, stdout: out.stdout, stderr: out.stderr, lastStatus: 0,
+      sys: host.sys, stdout: out.stdout, stderr: out.stderr, lastStatus: 0,
     };
   }
 

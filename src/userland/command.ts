@@ -6,6 +6,8 @@
  * terminal and never touch the machine: everything goes through `ctx`.
  */
 import type { FileSystem } from '../host/sim/fs.ts';
+import type { Machine } from '../kernel/machine.ts';
+import type { NetNs } from '../kernel/netns.ts';
 
 export interface CommandContext {
   /** argv[0] is the name the command was invoked as (e.g. `iptables` or `/usr/sbin/iptables`). */
@@ -28,8 +30,21 @@ export interface CommandContext {
 export interface System {
   /** The netfilter state of the network namespace the command runs in. */
   netfilter(): import('../kernel/netfilter/netfilter.ts').Netfilter;
+  /** The network namespace the command runs in (ip, ping, conntrack...). */
+  netns(): NetNs;
+  /** The machine: its named namespaces (/run/netns), processes and kernel (ip netns, ps, nsenter). */
+  machine(): Machine;
+  /** The same host seen from another network namespace (`ip netns exec`, `nsenter -n`). */
+  inNetns(ns: NetNs): System;
   /** Wall clock in milliseconds since the epoch (iptables-save's date line, `date`, ...). */
   now(): number;
+  /** Resolves after `ms` of the host's time (virtual in sim: it passes only while someone waits). */
+  sleep(ms: number): Promise<void>;
+  /**
+   * Waits for `p` in the foreground: in sim this is what makes time pass (timers fire until `p`
+   * settles). Resolves to undefined if nothing left in the simulation can settle `p`.
+   */
+  until<T>(p: Promise<T>): Promise<T | undefined>;
 }
 
 export type Command = (ctx: CommandContext) => number | Promise<number>;

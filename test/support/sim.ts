@@ -13,7 +13,7 @@ export function simRun(host: SimHost, argv: string[], stdin = ''): RunResult {
   let stdout = '';
   let stderr = '';
   const ctx: CommandContext = {
-    argv, stdin, fs: host.fs, cwd: '/', env: {}, sys: host,
+    argv, stdin, fs: host.fs, cwd: '/', env: {}, sys: host.sys,
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
   };

@@ -22,6 +22,17 @@ export const testSystem: System = {
     throw new Error('no netfilter in text-tool tests');
   },
   now: () => 0,
+  netns() {
+    throw new Error('no network namespace in text-tool tests');
+  },
+  machine() {
+    throw new Error('no machine in text-tool tests');
+  },
+  inNetns() {
+    return testSystem;
+  },
+  sleep: () => Promise.resolve(),
+  until: (p) => p,
 };
 
 /** The cwd the emulated commands see; operands are relative to it, as in the real run. */
