@@ -21,6 +21,14 @@ export interface CommandContext {
   env: Record<string, string>;
   /** The host (network namespace, netfilter, clock...) the command runs on. */
   sys: System;
+  /**
+   * Runs another program as a child with this command's stdio unless overridden, optionally on
+   * another System (another namespace): `ip netns exec`, `nsenter`, `xargs` use it. Absent when
+   * a command runs outside a shell.
+   */
+  exec?(argv: string[], opts?: { sys?: System; stdin?: string; stdout?(t: string): void; stderr?(t: string): void }): Promise<number>;
+  /** Whether `exec` would find the program (so callers can print their own "not found" error). */
+  exists?(prog: string): boolean;
 }
 
 /**

@@ -131,9 +131,32 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io, flushes:
     cwd: state.cwd,
     env: { ...state.env, ...assigned },
     sys: state.sys,
+    exec: (args, opts = {}) => runProgram(args, { ...state, sys: opts.sys ?? state.sys }, { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
+    exists: (prog) => state.commands.has(prog.slice(prog.lastIndexOf('/') + 1)),
   };
   if (builtin) return await builtin(ctx, state);
 
+  return runProgram(argv, state, rio, ctx);
+}
+
+/**
+ * Runs a program from the command table (not a builtin): what execvp does for the shell and for
+ * commands that run others (`ip netns exec`, `nsenter`, `xargs`).
+ */
+async function runProgram(argv: string[], state: ShellState, rio: Io, given?: CommandContext): Promise<number> {
+  const name = argv[0];
+  const ctx: CommandContext = given ?? {
+    argv,
+    stdin: rio.stdin,
+    stdout: rio.stdout,
+    stderr: rio.stderr,
+    fs: state.fs,
+    cwd: state.cwd,
+    env: { ...state.env },
+    sys: state.sys,
+    exec: (args, opts = {}) => runProgram(args, { ...state, sys: opts.sys ?? state.sys }, { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
+    exists: (prog) => state.commands.has(prog.slice(prog.lastIndexOf('/') + 1)),
+  };
   const command: Command | undefined = state.commands.get(name.slice(name.lastIndexOf('/') + 1));
   if (!command) {
     rio.stderr(name.includes('/') ? `bash: ${name}: No such file or directory\n` : `bash: ${name}: command not found\n`);
