@@ -44,6 +44,8 @@ export interface System {
   machine(): Machine;
   /** The same host seen from another network namespace (`ip netns exec`, `nsenter -n`). */
   inNetns(ns: NetNs): System;
+  /** The host's files as a process in this namespace sees them (/proc/sys/net, /sys/class/net follow the namespace). */
+  files?(): FileSystem;
   /** Wall clock in milliseconds since the epoch (iptables-save's date line, `date`, ...). */
   now(): number;
   /** Resolves after `ms` of the host's time (virtual in sim: it passes only while someone waits). */

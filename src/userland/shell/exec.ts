@@ -131,12 +131,18 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io, flushes:
     cwd: state.cwd,
     env: { ...state.env, ...assigned },
     sys: state.sys,
-    exec: (args, opts = {}) => runProgram(args, { ...state, sys: opts.sys ?? state.sys }, { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
+    exec: (args, opts = {}) => runProgram(args, childState(state, opts.sys), { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
     exists: (prog) => state.commands.has(prog.slice(prog.lastIndexOf('/') + 1)),
   };
   if (builtin) return await builtin(ctx, state);
 
   return runProgram(argv, state, rio, ctx);
+}
+
+/** The state a child program runs in: another System (namespace) brings its own view of /proc and /sys. */
+function childState(state: ShellState, sys: System | undefined): ShellState {
+  if (!sys || sys === state.sys) return state;
+  return { ...state, sys, fs: sys.files?.() ?? state.fs };
 }
 
 /**
@@ -154,7 +160,7 @@ async function runProgram(argv: string[], state: ShellState, rio: Io, given?: Co
     cwd: state.cwd,
     env: { ...state.env },
     sys: state.sys,
-    exec: (args, opts = {}) => runProgram(args, { ...state, sys: opts.sys ?? state.sys }, { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
+    exec: (args, opts = {}) => runProgram(args, childState(state, opts.sys), { stdin: opts.stdin ?? rio.stdin, stdout: opts.stdout ?? rio.stdout, stderr: opts.stderr ?? rio.stderr }),
     exists: (prog) => state.commands.has(prog.slice(prog.lastIndexOf('/') + 1)),
   };
   const command: Command | undefined = state.commands.get(name.slice(name.lastIndexOf('/') + 1));
