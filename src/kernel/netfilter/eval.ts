@@ -47,7 +47,15 @@ export function ruleMatches(r: Rule, pkt: Packet, ctx: EvalContext): boolean {
 }
 
 /** Walks the packet through `table`'s built-in chain for `hook`. */
-export function walkTable(table: Table, hook: Hook, pkt: Packet, ctx: EvalContext, steps: TraceStep[] = []): WalkResult {
+export function walkTable(
+  table: Table,
+  hook: Hook,
+  pkt: Packet,
+  ctx: EvalContext,
+  steps: TraceStep[] = [],
+  /** Called as each step is taken (before a matched rule's target runs), e.g. to log TRACE lines. */
+  onStep?: (s: TraceStep) => void,
+): WalkResult {
   const base = table.chain(hook);
   if (!base) return { verdict: 'ACCEPT', steps };
   const stack: { chain: string; next: number }[] = [];
@@ -68,7 +76,9 @@ export function walkTable(table: Table, hook: Hook, pkt: Packet, ctx: EvalContex
   };
   for (;;) {
     if (i >= chain.rules.length) {
-      steps.push({ table: table.name, chain: chain.name, kind: chain.builtin ? 'policy' : 'return', num: chain.rules.length + 1 });
+      const end: TraceStep = { table: table.name, chain: chain.name, kind: chain.builtin ? 'policy' : 'return', num: chain.rules.length + 1 };
+      steps.push(end);
+      onStep?.(end);
       if (chain.builtin || !ret()) return policy();
       continue;
     }
@@ -81,7 +91,9 @@ export function walkTable(table: Table, hook: Hook, pkt: Packet, ctx: EvalContex
     r.counters.bytes += len;
     const t = r.target;
     const standard = t.kind === 'verdict' && isUnconditional(r);
-    steps.push({ table: table.name, chain: chain.name, kind: standard ? (chain.builtin ? 'policy' : 'return') : 'rule', num: i + 1 });
+    const step: TraceStep = { table: table.name, chain: chain.name, kind: standard ? (chain.builtin ? 'policy' : 'return') : 'rule', num: i + 1 };
+    steps.push(step);
+    onStep?.(step);
     switch (t.kind) {
       case 'none':
         i++;

@@ -39,6 +39,16 @@ export interface Packet {
   tcpOptions?: number[];
   icmpType?: number;
   icmpCode?: number;
+  /** IP identification and Don't Fragment, TCP sequence/ack/window, ICMP echo id/sequence: what LOG and TRACE lines print. */
+  ipId?: number;
+  df?: boolean;
+  tcpSeq?: number;
+  tcpAck?: number;
+  tcpWin?: number;
+  icmpId?: number;
+  icmpSeq?: number;
+  /** Destination MAC of the frame the packet arrived in (LOG's MAC= field). */
+  macDst?: string;
   /** Total IP length in bytes (what byte counters add). */
   len: number;
   ttl: number;
@@ -56,6 +66,8 @@ export interface Packet {
   bridged?: boolean;
   pktType?: 'unicast' | 'broadcast' | 'multicast';
   ct?: CtInfo;
+  /** skb->nf_trace: set by `-j TRACE`; every rule the packet then traverses is logged. */
+  trace?: boolean;
   /** UID of the local socket owner, for `-m owner` in OUTPUT. */
   uid?: number;
   gid?: number;

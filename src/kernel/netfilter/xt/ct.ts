@@ -116,8 +116,9 @@ export const trace: XtTarget<Record<string, never>> = {
   print: () => '',
   save: () => '',
   tables: ['raw'],
-  // iptables-nft sets nftrace; the trace goes to `xtables-monitor --trace`, not the kernel log.
-  run() {
+  // Sets nf_trace; the stack then logs every rule the packet traverses (`TRACE: table:chain:…`).
+  run(_d, pkt) {
+    pkt.trace = true;
     return { verdict: 'CONTINUE' };
   },
 };

@@ -39,17 +39,18 @@ export function logLine(prefix: string, flags: number, pkt: Packet): string {
   let s = `${prefix}IN=${pkt.inIface ?? ''} OUT=${pkt.outIface ?? ''} `;
   if (pkt.bridged) s += `PHYSIN=${pkt.physIn ?? ''} PHYSOUT=${pkt.physOut ?? ''} `;
   if (pkt.inIface && pkt.macSrc) {
-    s += flags & MACDECODE ? `MACSRC=${pkt.macSrc} MACPROTO=0800 ` : '';
+    s += flags & MACDECODE ? `MACSRC=${pkt.macSrc} MACDST=${pkt.macDst ?? ''} MACPROTO=0800 ` : `MAC=${pkt.macDst ?? ''}:${pkt.macSrc}:08:00 `;
   }
   const tos = pkt.tos ?? 0;
   const hex2 = (v: number): string => v.toString(16).toUpperCase().padStart(2, '0');
-  s += `SRC=${formatIPv4(pkt.src)} DST=${formatIPv4(pkt.dst)} LEN=${pkt.len} TOS=0x${hex2(tos & 0x1e)} PREC=0x${hex2(tos & 0xe0)} TTL=${pkt.ttl} ID=0 `;
+  s += `SRC=${formatIPv4(pkt.src)} DST=${formatIPv4(pkt.dst)} LEN=${pkt.len} TOS=0x${hex2(tos & 0x1e)} PREC=0x${hex2(tos & 0xe0)} TTL=${pkt.ttl} ID=${pkt.ipId ?? 0} `;
+  if (pkt.df) s += 'DF ';
   if (pkt.fragment) s += 'FRAG:0 ';
   switch (pkt.proto) {
     case 6: {
       s += `PROTO=TCP SPT=${pkt.sport ?? 0} DPT=${pkt.dport ?? 0} `;
-      if (flags & TCPSEQ) s += 'SEQ=0 ACK=0 ';
-      s += 'WINDOW=0 RES=0x00 ';
+      if (flags & TCPSEQ) s += `SEQ=${pkt.tcpSeq ?? 0} ACK=${pkt.tcpAck ?? 0} `;
+      s += `WINDOW=${pkt.tcpWin ?? 0} RES=0x00 `;
       const f = pkt.tcpFlags ?? 0;
       for (const [bit, name] of [[0x80, 'CWR'], [0x40, 'ECE'], [0x20, 'URG'], [0x10, 'ACK'], [0x08, 'PSH'], [0x04, 'RST'], [0x02, 'SYN'], [0x01, 'FIN']] as const) {
         if (f & bit) s += `${name} `;
@@ -62,7 +63,7 @@ export function logLine(prefix: string, flags: number, pkt: Packet): string {
       break;
     case 1:
       s += `PROTO=ICMP TYPE=${pkt.icmpType ?? 0} CODE=${pkt.icmpCode ?? 0} `;
-      if (pkt.icmpType === 0 || pkt.icmpType === 8) s += 'ID=0 SEQ=0 ';
+      if (pkt.icmpType === 0 || pkt.icmpType === 8) s += `ID=${pkt.icmpId ?? 0} SEQ=${pkt.icmpSeq ?? 0} `;
       break;
     case 132:
       s += `PROTO=SCTP SPT=${pkt.sport ?? 0} DPT=${pkt.dport ?? 0} `;
