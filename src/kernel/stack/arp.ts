@@ -87,23 +87,31 @@ function proxies(ns: NetNs, link: Link, addr: number): boolean {
  * `onFail` runs if resolution fails (the caller sends host unreachable).
  */
 export function neighOutput(link: Link, nexthop: number, ip: IpPacket, onFail?: () => void): void {
-  const send = (mac: Mac): void => devXmit(link, { src: link.mac, dst: mac, ip });
+  neighResolve(link, nexthop, ip.src, (mac) => (mac ? devXmit(link, { src: link.mac, dst: mac, ip }) : onFail?.()));
+}
+
+/**
+ * The MAC to send to `nexthop` on `link`: at once when known (or not needed), else after ARP
+ * resolves it; `undefined` when resolution fails. `src` is the packet's source, which ARP
+ * requests announce when it is ours.
+ */
+export function neighResolve(link: Link, nexthop: number, src: number, then: (mac: Mac | undefined) => void): void {
   if (link.noarp || link.kind === 'loopback') {
-    send(ZERO_MAC);
+    then(ZERO_MAC);
     return;
   }
   if (nexthop === 0xffffffff || isDirectedBroadcast(link, nexthop)) {
-    send(BROADCAST_MAC);
+    then(BROADCAST_MAC);
     return;
   }
   if (nexthop >>> 28 === 0xe) {
-    send(`01:00:5e:${[(nexthop >>> 16) & 0x7f, (nexthop >>> 8) & 0xff, nexthop & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`);
+    then(`01:00:5e:${[(nexthop >>> 16) & 0x7f, (nexthop >>> 8) & 0xff, nexthop & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`);
     return;
   }
   const ns = link.ns;
   let n = ns.neigh.get(link, nexthop);
   if (n && n.lladdr && (n.state === 'REACHABLE' || n.state === 'PERMANENT' || n.state === 'NOARP' || n.state === 'DELAY' || n.state === 'PROBE')) {
-    send(n.lladdr);
+    then(n.lladdr);
     return;
   }
   if (n && n.lladdr && n.state === 'STALE') {
@@ -114,17 +122,17 @@ export function neighOutput(link: Link, nexthop: number, ip: IpPacket, onFail?: 
     n.timer = ns.kernel.clock.after(DELAY_MS, () => {
       if (entry.state !== 'DELAY') return;
       entry.state = 'PROBE';
-      sendArp(link, 1, mac, sourceFor(link, nexthop, ip), ZERO_MAC, nexthop);
+      sendArp(link, 1, mac, sourceFor(link, nexthop, src), ZERO_MAC, nexthop);
       entry.timer = ns.kernel.clock.after(RETRANS_MS * SOLICITS, () => {
         if (entry.state === 'PROBE') entry.state = 'FAILED';
       });
     });
-    send(mac);
+    then(mac);
     return;
   }
   if (!n || n.state === 'FAILED') n = ns.neigh.set(link, nexthop, { state: 'INCOMPLETE', lladdr: undefined });
-  n.pending.push((mac) => (mac ? send(mac) : onFail?.()));
-  if (n.pending.length === 1) solicit(n, link, sourceFor(link, nexthop, ip));
+  n.pending.push(then);
+  if (n.pending.length === 1) solicit(n, link, sourceFor(link, nexthop, src));
 }
 
 /** Broadcast requests, one per second, three times; then the entry fails and its queue is dropped. */
@@ -143,8 +151,8 @@ function solicit(n: Neighbour, link: Link, spa: number): void {
 }
 
 /** arp_solicit's source: the packet's own source if it is local (arp_announce 0), else the device's address. */
-function sourceFor(link: Link, target: number, ip: IpPacket): number {
-  if (link.ns.isLocal(ip.src)) return ip.src;
+function sourceFor(link: Link, target: number, src: number): number {
+  if (link.ns.isLocal(src)) return src;
   return link.ns.selectSource(link, target) ?? 0;
 }
 

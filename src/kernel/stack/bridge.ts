@@ -8,6 +8,7 @@
 import type { Link } from '../link.ts';
 import { isMulticastMac, type Mac } from '../mac.ts';
 import { clonePacket, type Frame } from '../wire.ts';
+import { neighResolve } from './arp.ts';
 import { deliverUp, devXmit } from './dev.ts';
 import { runHook } from './hooks.ts';
 import { sendReject } from './ip.ts';
@@ -39,31 +40,36 @@ export function brHandleFrame(port: Link, frame: Frame): void {
   if (!bridge.running || port.port?.state !== 'forwarding') return;
   learn(bridge, port, frame.src);
   const ns = bridge.ns;
-  let skb: Skb | undefined;
-  if (frame.ip && ns.sysctl.num('net.bridge.bridge-nf-call-iptables') === 1) {
-    // br_nf_pre_routing: PREROUTING runs once here, with the bridge as the input device.
-    skb = newSkb(clonePacket(frame.ip), { indev: bridge, physIn: port, bridged: true, macSrc: frame.src, macDst: frame.dst, prerouted: true });
-    const dstBefore = skb.ip.dst;
-    if (runHook(ns, 'PREROUTING', skb, { redirectAddr: () => ns.selectSource(bridge, skb!.ip.src) }).verdict !== 'ACCEPT') return;
-    frame = { ...frame, ip: skb.ip };
-    if (skb.ip.dst !== dstBefore) {
-      // br_nf_pre_routing_finish: DNAT to an address reached through another device (or local)
-      // means the packet is routed, not bridged.
-      const r = ns.fib.lookup(skb.ip.dst);
-      if (!r || r.route.dev !== bridge || r.route.type !== 'unicast') {
-        deliverUp(bridge, { ...frame, dst: bridge.mac }, skb);
-        return;
-      }
-      // Still on this bridge: re-address the frame to the new destination's MAC.
-      const n = ns.neigh.get(bridge, r.nexthop);
-      if (n?.lladdr) frame = { ...frame, dst: n.lladdr };
-      else {
-        skb.bridged = false;
-        deliverUp(bridge, { ...frame, dst: bridge.mac }, skb);
-        return;
-      }
-    }
+  if (!frame.ip || ns.sysctl.num('net.bridge.bridge-nf-call-iptables') !== 1) {
+    bridgeFrame(bridge, port, frame);
+    return;
   }
+  // br_nf_pre_routing: PREROUTING runs once here, with the bridge as the input device.
+  const skb = newSkb(clonePacket(frame.ip), { indev: bridge, physIn: port, bridged: true, macSrc: frame.src, macDst: frame.dst, prerouted: true });
+  const dstBefore = skb.ip.dst;
+  if (runHook(ns, 'PREROUTING', skb, { redirectAddr: () => ns.selectSource(bridge, skb.ip.src) }).verdict !== 'ACCEPT') return;
+  const natted = { ...frame, ip: skb.ip };
+  if (skb.ip.dst === dstBefore) {
+    bridgeFrame(bridge, port, natted, skb);
+    return;
+  }
+  // br_nf_pre_routing_finish: DNAT to an address reached through another device (or a local
+  // one) means the packet is routed, not bridged.
+  const r = ns.fib.lookup(skb.ip.dst);
+  if (!r || r.route.dev !== bridge || r.route.type !== 'unicast') {
+    skb.bridged = false;
+    deliverUp(bridge, { ...natted, dst: bridge.mac }, skb);
+    return;
+  }
+  // Still on this bridge: the frame goes to the new destination's MAC, bridged from the port it
+  // came in on (so hairpin mode decides whether it may go back out of it).
+  neighResolve(bridge, r.nexthop, skb.ip.src, (mac) => {
+    if (mac) bridgeFrame(bridge, port, { ...natted, dst: mac }, skb);
+  });
+}
+
+/** br_handle_frame_finish: local delivery, forwarding by the FDB, or flooding. */
+function bridgeFrame(bridge: Link, port: Link, frame: Frame, skb?: Skb): void {
   const out = isMulticastMac(frame.dst) ? undefined : lookup(bridge, frame.dst);
   if (out === bridge) {
     passUp(bridge, frame, skb);
