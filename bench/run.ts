@@ -9,6 +9,7 @@ import { Rng } from '../src/kernel/rng.ts';
 import { realUnavailable, withNetns } from '../test/support/real.ts';
 import { SimHost, simRun } from '../test/support/sim.ts';
 import { kubeRuleset } from './kube-rules.ts';
+import { forwardedConnections, realPods, simPods } from './netns.ts';
 
 const services = Number(process.env.BENCH_SERVICES ?? 10000);
 const endpoints = Number(process.env.BENCH_ENDPOINTS ?? 5);
@@ -53,3 +54,20 @@ t0 = performance.now();
 for (let i = 0; i < n; i++) walkTable(nat, 'PREROUTING', pkt(), ctx);
 const per = ((performance.now() - t0) / n) * 1000;
 console.log(`podlab: packet to the last of ${services} services: ${per.toFixed(0)} µs per packet (goal < 1000 µs), verdict ${first.verdict} ${first.nat?.kind ?? ''}, ${first.steps.length} rules in its record`);
+
+// 3. Pods: namespace + veth on a bridge + address + default route, in the model and for real.
+const pods = Number(process.env.BENCH_PODS ?? 1000);
+const simMs = simPods(pods);
+console.log(`podlab: ${pods} pods on a bridge in ${simMs.toFixed(0)} ms = ${((pods / simMs) * 1000).toFixed(0)} pods/s`);
+const real = realPods(pods);
+if (typeof real === 'string') console.log(`real pods: skipped (${real})`);
+else {
+  console.log(`real:   ${pods} pods with ip -batch in ${real.toFixed(0)} ms = ${((pods / real) * 1000).toFixed(0)} pods/s`);
+  console.log(`ratio:  pods/s podlab/real = ${(real / simMs).toFixed(1)} (goal > 1)`);
+}
+
+// 4. TCP connections forwarded through a node carrying the ruleset above.
+const conns = Number(process.env.BENCH_CONNS ?? 200);
+const eps = Array.from({ length: endpoints }, (_, e) => `10.${244 + (e % 8)}.${((services - 1) >> 8) & 255}.${(services - 1) & 255}`);
+const connMs = await forwardedConnections(text, lastService, eps, conns);
+console.log(`podlab: ${conns} TCP connections through a node with ${rules} rules: ${((conns / connMs) * 1000).toFixed(0)} connections/s (${(connMs / conns).toFixed(2)} ms each)`);
