@@ -28,13 +28,13 @@ async function replay(file: string | undefined, commands: string[]): Promise<num
 }
 
 async function shell(opts: { state?: string; command?: string; seed?: string }): Promise<number> {
-  const host = Session.hostFromFile(opts.state, opts.seed === undefined ? undefined : Number(opts.seed));
-  const session = new Session(host, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  const session = await Session.open(opts.state, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }, opts.seed === undefined ? undefined : Number(opts.seed));
+  const host = session.host;
   if (opts.command !== undefined) {
     // The command's stdin is podlab's stdin, unless that is a terminal.
     const stdin = process.stdin.isTTY ? '' : readFileSync(0, 'utf8');
     const status = await session.run(opts.command, stdin);
-    if (opts.state) Session.saveHost(opts.state, host);
+    if (opts.state) session.save(opts.state);
     return status;
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY, historySize: 1000 });
@@ -47,7 +47,7 @@ async function shell(opts: { state?: string; command?: string; seed?: string }):
   for await (const line of rl) {
     if (/^\s*exit\s*$/.test(line)) break;
     await session.run(line);
-    if (opts.state) Session.saveHost(opts.state, host);
+    if (opts.state) session.save(opts.state);
     prompt();
   }
   rl.close();

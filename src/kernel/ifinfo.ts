@@ -42,14 +42,14 @@ function baseFlags(link: Link): number {
 }
 
 /**
- * dev->flags as /sys/class/net/X/flags shows it: a bridge port is promiscuous (the bridge
- * raises the device's promiscuity), RUNNING/LOWER_UP are not part of it.
+ * dev->flags as /sys/class/net/X/flags shows it: a bridge port is promiscuous and all-multicast
+ * (the bridge raises both counts on its ports), and RUNNING/LOWER_UP are not part of it.
  */
 export function sysfsFlags(link: Link): number {
   let f = baseFlags(link);
   if (link.adminUp) f |= IFF.UP;
   if (link.promisc > 0 || link.master) f |= IFF.PROMISC;
-  if (link.allmulti > 0) f |= IFF.ALLMULTI;
+  if (link.allmulti > 0 || link.master) f |= IFF.ALLMULTI;
   return f;
 }
 
@@ -89,12 +89,20 @@ export function iflink(link: Link): number {
   }
 }
 
-/** Unicast addresses added to a device's filter with `bridge fdb add MAC dev X` (dev->uc), by device. */
-const ucLists = new WeakMap<Link, Mac[]>();
+/**
+ * Addresses added by hand to a device's filters (`bridge fdb add MAC dev X` on a device without
+ * an fdb of its own): unicast ones to dev->uc, multicast ones to the end of dev->mc.
+ */
+export interface UserAddrs {
+  uc: Mac[];
+  mc: Mac[];
+}
 
-export function ucList(link: Link): Mac[] {
-  let l = ucLists.get(link);
-  if (!l) ucLists.set(link, (l = []));
+const userAddrs = new WeakMap<Link, UserAddrs>();
+
+export function userAddrLists(link: Link): UserAddrs {
+  let l = userAddrs.get(link);
+  if (!l) userAddrs.set(link, (l = { uc: [], mc: [] }));
   return l;
 }
 
@@ -111,11 +119,44 @@ function solicitedNode(mac: Mac): Mac {
  * tunnels) map no groups. Leaving happens in reverse on NETDEV_DOWN, so the order is always this.
  */
 export function mcList(link: Link): Mac[] {
-  if (link.kind === 'loopback' || link.kind === 'ipip') return [];
+  const user = userAddrLists(link).mc;
+  if (link.kind === 'loopback' || link.kind === 'ipip') return [...user];
   const out: Mac[] = ['33:33:00:00:00:01'];
-  if (!link.adminUp) return out;
-  if (link.kind === 'bridge') out.push('01:00:5e:00:00:6a', '33:33:00:00:00:6a');
-  out.push('01:00:5e:00:00:01');
-  if (link.carrier) out.push(solicitedNode(link.mac));
-  return out;
+  if (link.adminUp) {
+    if (link.kind === 'bridge') out.push('01:00:5e:00:00:6a', '33:33:00:00:00:6a');
+    out.push('01:00:5e:00:00:01');
+    if (link.carrier) out.push(solicitedNode(link.mac));
+  }
+  return [...out, ...user];
+}
+
+/**
+ * The bridge id (`8000.0a0000000001`): priority and MAC in hex. Its MAC half follows the
+ * bridge's address once a port has joined or the address was set by hand; a bridge that never
+ * had either keeps the all-zero id it was created with, whatever random address it got.
+ */
+export function bridgeId(br: Link): string {
+  const info = br.bridge!;
+  const mac = info.macSet || info.hadPorts ? br.mac : '00:00:00:00:00:00';
+  return `${info.priority.toString(16).padStart(4, '0')}.${mac.replaceAll(':', '')}`;
+}
+
+/** A port's number on its bridge (first free from 1 when it joined). */
+export function portNo(port: Link): number {
+  return port.port?.portNo ?? port.master!.ports().indexOf(port) + 1;
+}
+
+/** The STP port id: priority in the top bits, the port number in the low ten. */
+export function portId(port: Link): number {
+  return (port.port!.priority << 10) | portNo(port);
+}
+
+/**
+ * The STP state a port reports. With STP off a port forwards while both it and its bridge run
+ * and is `disabled` otherwise (br_port_carrier_check, br_stp_disable_bridge), whatever state
+ * was last stored.
+ */
+export function portState(port: Link): NonNullable<Link['port']>['state'] {
+  if (!port.running || !port.master?.adminUp) return 'disabled';
+  return port.port!.state === 'disabled' ? 'forwarding' : port.port!.state;
 }

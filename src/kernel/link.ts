@@ -1,12 +1,16 @@
 /**
  * Network devices: one Link type for every kind (loopback, veth, bridge, dummy, vxlan, ipip,
  * macvlan), with the kind's own settings in `info`. What a device *does* with a frame lives in
- * stack/; here is what `ip link` shows: index, name, flags, MTU, MAC, master, state, counters.
+ * stack/; here is what `ip link` shows: index, name, flags, MTU, MAC, master, carrier and
+ * operational state (as the kernel's linkwatch leaves them), counters.
  */
 import type { Mac } from './mac.ts';
 import type { NetNs } from './netns.ts';
 
 export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'vxlan' | 'ipip' | 'macvlan';
+
+/** CPUs the simulated machine has: a veth gets one queue per possible CPU (veth_get_num_queues). */
+export const POSSIBLE_CPUS = 2;
 
 export interface LinkStats {
   rxPackets: number;
@@ -33,6 +37,8 @@ export interface FdbEntry {
   /** Added by `bridge fdb add` (not aged). */
   static: boolean;
   updated: number;
+  /** Added by hand (`bridge fdb add ... master`), so it stays when the ports' own addresses are recomputed. */
+  user?: boolean;
 }
 
 export interface BridgeInfo {
@@ -47,6 +53,13 @@ export interface BridgeInfo {
   vlanFiltering: boolean;
   /** The bridge's MAC was set by hand, so it no longer follows its ports. */
   macSet?: boolean;
+  /**
+   * Whether the bridge ever had a port. Until then it keeps the carrier it was created with and
+   * its operational state stays UNKNOWN; afterwards both follow its ports (no port, no carrier).
+   */
+  hadPorts?: boolean;
+  /** The MTU was set by hand, so it no longer follows the smallest port MTU. */
+  mtuSet?: boolean;
 }
 
 /** Settings of a device enslaved to a bridge (`bridge link`, `ip -d link` brport part). */
@@ -57,6 +70,13 @@ export interface BridgePort {
   state: 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
   cost: number;
   priority: number;
+  /** The port number the bridge gave it (first free from 1). */
+  portNo?: number;
+  mcastFlood?: boolean;
+  bcastFlood?: boolean;
+  neighSuppress?: boolean;
+  isolated?: boolean;
+  proxyArp?: boolean;
 }
 
 export interface VxlanFdbEntry {
@@ -75,6 +95,10 @@ export interface VxlanInfo {
   dev?: number;
   learning: boolean;
   ttl: number;
+  /** Source port range (`srcport MIN MAX`); 0 0 lets the kernel pick from the local port range. */
+  srcport?: [number, number];
+  /** `ageing` in seconds (300 by default). */
+  ageing?: number;
   fdb: VxlanFdbEntry[];
 }
 
@@ -94,6 +118,7 @@ export interface LinkInit {
   kind: LinkKind;
   mac: Mac;
   mtu?: number;
+  txqlen?: number;
 }
 
 export class Link {
@@ -107,6 +132,9 @@ export class Link {
   /** IFF_UP: set with `ip link set up`. */
   adminUp = false;
   noarp: boolean;
+  /** IFF_MULTICAST (`ip link set X multicast off` clears it). */
+  multicast: boolean;
+  /** Promiscuous/allmulti mode asked for by the user (IFF_PROMISC/IFF_ALLMULTI in dev->gflags). */
   promisc = 0;
   allmulti = 0;
   txqlen: number;
@@ -126,8 +154,12 @@ export class Link {
   vxlan?: VxlanInfo;
   ipip?: IpipInfo;
   macvlan?: MacvlanInfo;
-  /** `NO-CARRIER` when false; dummy/vxlan/lo report carrier whenever up. */
+  /** `NO-CARRIER` when false; overrides what the kind would report (`ip link set X carrier off`). */
   carrierOverride?: boolean;
+  /** Carrier transitions since registration (IFLA_CARRIER_CHANGES, `ip -s -s link` "transns"). */
+  carrierChanges = 0;
+  /** The carrier bit as last seen by the kernel's deferred work, to count its transitions. */
+  lastCarrier?: boolean;
 
   constructor(ns: NetNs, ifindex: number, init: LinkInit) {
     this.ns = ns;
@@ -138,26 +170,33 @@ export class Link {
     this.brd = init.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff';
     this.mtu = init.mtu ?? defaultMtu(init.kind);
     this.noarp = init.kind === 'loopback' || init.kind === 'ipip';
-    this.txqlen = init.kind === 'veth' || init.kind === 'vxlan' || init.kind === 'macvlan' ? 1000 : init.kind === 'ipip' ? 1000 : 1000;
+    this.multicast = init.kind !== 'loopback' && init.kind !== 'ipip';
+    // Every kind here gets the default tx_queue_len of 1000 (DEFAULT_TX_QUEUE_LEN).
+    this.txqlen = init.txqlen ?? 1000;
   }
 
-  /** Whether the device has carrier (IFF_LOWER_UP) while administratively up. */
-  get carrier(): boolean {
-    if (!this.adminUp) return false;
+  /**
+   * The carrier bit (__LINK_STATE_NOCARRIER cleared). A veth has carrier when both ends are up,
+   * a macvlan when its lower device has, a bridge that ever had ports when one of them runs
+   * while it is up; the rest always have it, up or not.
+   */
+  get rawCarrier(): boolean {
     if (this.carrierOverride !== undefined) return this.carrierOverride;
     switch (this.kind) {
       case 'veth':
-        return !!this.peer?.adminUp;
+        return this.adminUp && !!this.peer?.adminUp;
       case 'macvlan':
-        return !!this.lower?.carrier;
-      case 'bridge': {
-        // A bridge without ports has carrier; with ports it has carrier when one of them runs.
-        const ports = this.ports();
-        return ports.length === 0 || ports.some((p) => p.running);
-      }
+        return !!this.lower?.rawCarrier;
+      case 'bridge':
+        return !this.bridge?.hadPorts || (this.adminUp && this.ports().some((p) => p.running));
       default:
         return true;
     }
+  }
+
+  /** netif_carrier_ok while up (IFF_LOWER_UP); a down device reports none. */
+  get carrier(): boolean {
+    return this.adminUp && this.rawCarrier;
   }
 
   /** A bridge's ports, in ifindex order. */
@@ -170,7 +209,31 @@ export class Link {
     return this.adminUp && this.carrier;
   }
 
-  /** RFC 2863 operational state, as `ip link` prints after `state`. */
+  /**
+   * dev_get_iflink: the ifindex of the device this one sits on. A veth reports its peer's index
+   * (in whatever namespace the peer is), a macvlan its lower device, an ipip tunnel its `dev`
+   * (0 for none); everything else itself.
+   */
+  get iflink(): number {
+    switch (this.kind) {
+      case 'veth':
+        return this.peer?.ifindex ?? 0;
+      case 'macvlan':
+        return this.lower?.ifindex ?? 0;
+      case 'ipip':
+        return this.ipip?.dev ?? 0;
+      default:
+        return this.ifindex;
+    }
+  }
+
+  /**
+   * RFC 2863 operational state, as `ip link` prints after `state`. Devices whose carrier never
+   * changed since they were registered (lo, vxlan, dummy, a bridge without ports so far) stay
+   * UNKNOWN; others follow their carrier, LOWERLAYERDOWN when they sit on another device
+   * (iflink differs from ifindex, which for a veth whose peer has the same index in another
+   * namespace it does not).
+   */
   get operstate(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
     if (!this.adminUp) return 'DOWN';
     switch (this.kind) {
@@ -180,10 +243,35 @@ export class Link {
       case 'ipip':
         return 'UNKNOWN';
       case 'bridge':
-        // Without ports this kernel reports UNKNOWN; with ports, whether one of them runs.
-        return this.ports().length === 0 ? 'UNKNOWN' : this.carrier ? 'UP' : 'DOWN';
+        if (!this.bridge?.hadPorts) return 'UNKNOWN';
+        break;
       default:
-        return this.carrier ? 'UP' : 'LOWERLAYERDOWN';
+        break;
+    }
+    if (this.carrier) return 'UP';
+    return this.iflink !== this.ifindex ? 'LOWERLAYERDOWN' : 'DOWN';
+  }
+
+  /** dev->promiscuity: the user's request plus one for being a bridge port. */
+  get promiscuity(): number {
+    return this.promisc + (this.master ? 1 : 0);
+  }
+
+  /** dev->allmulti: the user's request plus one for being a bridge port. */
+  get allmultiCount(): number {
+    return this.allmulti + (this.master ? 1 : 0);
+  }
+
+  /** The MTU range the device accepts (dev->min_mtu, dev->max_mtu; 0 means no limit). */
+  get mtuRange(): [number, number] {
+    switch (this.kind) {
+      case 'loopback':
+      case 'dummy':
+        return [0, 0];
+      case 'ipip':
+        return [68, 65535 - 20];
+      default:
+        return [68, 65535];
     }
   }
 }
@@ -192,8 +280,6 @@ function defaultMtu(kind: LinkKind): number {
   switch (kind) {
     case 'loopback':
       return 65536;
-    case 'vxlan':
-      return 1450;
     case 'ipip':
       return 1480;
     default:

@@ -43,21 +43,46 @@ const NS_DEFAULTS: Record<string, string> = {
 
 /** Per-device IPv4 settings and their defaults. */
 const CONF_DEFAULTS: Record<string, string> = {
-  forwarding: '0',
-  rp_filter: '0',
-  route_localnet: '0',
-  proxy_arp: '0',
-  proxy_arp_pvlan: '0',
-  arp_ignore: '0',
-  arp_announce: '0',
-  arp_filter: '0',
   accept_local: '0',
   accept_redirects: '1',
-  send_redirects: '1',
-  secure_redirects: '1',
+  accept_source_route: '1',
+  arp_accept: '0',
+  arp_announce: '0',
+  arp_evict_nocarrier: '1',
+  arp_filter: '0',
+  arp_ignore: '0',
+  arp_notify: '0',
+  bc_forwarding: '0',
+  bootp_relay: '0',
+  disable_policy: '0',
+  disable_xfrm: '0',
+  drop_gratuitous_arp: '0',
+  drop_unicast_in_l2_multicast: '0',
+  force_igmp_version: '0',
+  forwarding: '0',
+  igmpv2_unsolicited_report_interval: '10000',
+  igmpv3_unsolicited_report_interval: '1000',
+  ignore_routes_with_linkdown: '0',
   log_martians: '0',
+  mc_forwarding: '0',
+  medium_id: '0',
+  promote_secondaries: '0',
+  proxy_arp: '0',
+  proxy_arp_pvlan: '0',
+  route_localnet: '0',
+  rp_filter: '0',
+  secure_redirects: '1',
+  send_redirects: '1',
+  shared_media: '1',
   src_valid_mark: '0',
+  tag: '0',
 };
+
+/** Where `conf.all` starts out different from `conf.default` (a new namespace's ipv4_devconf). */
+const CONF_ALL_DEFAULTS: Record<string, string> = { accept_source_route: '0' };
+
+/** inetdev_init gives the loopback device no IPsec policy checks. */
+const CONF_LOOPBACK: Record<string, string> = { disable_policy: '1', disable_xfrm: '1' };
 
 /** How a device's effective value combines `all` and its own (the kernel's IN_DEV_* macros). */
 const COMBINE: Record<string, 'max' | 'or' | 'and' | 'own'> = {
@@ -87,11 +112,13 @@ export class Sysctl {
   constructor() {
     for (const [k, v] of Object.entries(NS_DEFAULTS)) this.values.set(k, v);
     for (const dev of ['all', 'default']) for (const [k, v] of Object.entries(CONF_DEFAULTS)) this.values.set(`net.ipv4.conf.${dev}.${k}`, v);
+    for (const [k, v] of Object.entries(CONF_ALL_DEFAULTS)) this.values.set(`net.ipv4.conf.all.${k}`, v);
   }
 
   /** Creates a device's `conf` entries from `conf.default` (what register_netdevice does). */
   addDevice(name: string): void {
     for (const k of Object.keys(CONF_DEFAULTS)) this.values.set(confKey(name, k), this.values.get(`net.ipv4.conf.default.${k}`)!);
+    if (name === 'lo') for (const [k, v] of Object.entries(CONF_LOOPBACK)) this.values.set(confKey(name, k), v);
   }
 
   removeDevice(name: string): void {
@@ -132,6 +159,8 @@ export class Sysctl {
       // Turning forwarding on or off for "all" sets it on every device and the default too.
       for (const k of this.values.keys()) if (k.startsWith('net.ipv4.conf.') && k.endsWith('.forwarding')) this.values.set(k, v);
       this.values.set('net.ipv4.ip_forward', v);
+      // inet_forward_change: a router does not take redirects.
+      this.values.set('net.ipv4.conf.all.accept_redirects', Number(v) ? '0' : '1');
     }
   }
 

@@ -29,6 +29,13 @@ export interface CommandContext {
   exec?(argv: string[], opts?: { sys?: System; stdin?: string; stdout?(t: string): void; stderr?(t: string): void }): Promise<number>;
   /** Whether `exec` would find the program (so callers can print their own "not found" error). */
   exists?(prog: string): boolean;
+  /**
+   * Set when the command runs in a background job (`cmd &`): aborted when the job is killed
+   * (`kill %1`). A command that waits (a server loop, a sleep) should watch it and return early;
+   * what it prints after the abort is discarded, and the job already counts as killed (status
+   * 143 for SIGTERM). Undefined in the foreground.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,6 +53,11 @@ export interface System {
   inNetns(ns: NetNs): System;
   /** The host's files as a process in this namespace sees them (/proc/sys/net, /sys/class/net follow the namespace). */
   files?(): FileSystem;
+  /**
+   * The connection tracking table of the namespace (conntrack, /proc/net/nf_conntrack). Optional
+   * until every host provides it; commands fall back to the namespace's table.
+   */
+  conntrack?(): import('../kernel/conntrack/conntrack.ts').Conntrack;
   /** Wall clock in milliseconds since the epoch (iptables-save's date line, `date`, ...). */
   now(): number;
   /** Resolves after `ms` of the host's time (virtual in sim: it passes only while someone waits). */

@@ -3,9 +3,21 @@
  * It is plain data (a map of path to content) so a host's state can be saved and restored.
  */
 
+/** Why a file operation failed; /proc and /sys files add the errors their handlers return. */
+const FS_ERRORS = {
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EINVAL: 'Invalid argument',
+  EPERM: 'Operation not permitted',
+  EACCES: 'Permission denied',
+  ERANGE: 'Numerical result out of range',
+  EBUSY: 'Device or resource busy',
+} as const;
+
 export class FsError extends Error {
-  constructor(readonly path: string, readonly reason: 'ENOENT' | 'EISDIR' | 'ENOTDIR') {
-    super(`${path}: ${reason === 'ENOENT' ? 'No such file or directory' : reason === 'EISDIR' ? 'Is a directory' : 'Not a directory'}`);
+  constructor(readonly path: string, readonly reason: keyof typeof FS_ERRORS) {
+    super(`${path}: ${FS_ERRORS[reason]}`);
   }
 }
 

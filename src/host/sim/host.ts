@@ -1,28 +1,16 @@
 /**
  * A simulated Linux host: a filesystem, a machine on a simulated kernel (network namespaces,
  * processes), a clock and the seeded generator. Commands see it through the System interface,
- * bound to one network namespace at a time. It can be saved to and loaded from a JSON file, with
- * the rules kept in iptables-save form so the state file is readable and uses the real format.
+ * bound to one network namespace at a time. (Persistence is the session's journal: src/cli/session.ts.)
  */
 import { Kernel } from '../../kernel/kernel.ts';
 import { Machine } from '../../kernel/machine.ts';
 import type { Netfilter } from '../../kernel/netfilter/netfilter.ts';
 import type { NetNs } from '../../kernel/netns.ts';
-import { Rng } from '../../kernel/rng.ts';
 import type { System } from '../../userland/command.ts';
-import { saveAll } from '../../userland/iptables/save.ts';
-import { restore } from '../../userland/iptables/restore.ts';
-import { hostNames } from '../../userland/names.ts';
 import { defaultEtc } from './etc.ts';
-import { MemFs } from './fs.ts';
-
-export interface SimHostState {
-  version: 1;
-  fs: ReturnType<MemFs['toJSON']>;
-  iptables: string;
-  rng: number[];
-  clock: number;
-}
+import { MemFs, type FileSystem } from './fs.ts';
+import { ProcFs } from './procfs.ts';
 
 /** The host's System as seen from one of its network namespaces. */
 class NsSystem implements System {
@@ -45,6 +33,11 @@ class NsSystem implements System {
 
   inNetns(ns: NetNs): System {
     return this.host.inNetns(ns);
+  }
+
+  /** The host's files with /proc and /sys/class/net showing this namespace. */
+  files(): FileSystem {
+    return new ProcFs(this.host.fs, this);
   }
 
   now(): number {
@@ -80,29 +73,11 @@ export class SimHost {
     return this.machine.root.nf;
   }
 
-  get rng(): Rng {
+  get rng() {
     return this.kernel.rng;
   }
 
   inNetns(ns: NetNs): System {
     return ns === this.machine.root ? this.sys : new NsSystem(this, ns);
-  }
-
-  toState(): SimHostState {
-    return {
-      version: 1,
-      fs: this.fs.toJSON(),
-      iptables: saveAll(this.nf, hostNames(this.fs), { counters: true, now: this.kernel.clock.now }),
-      rng: this.rng.state(),
-      clock: this.kernel.clock.now,
-    };
-  }
-
-  static fromState(s: SimHostState): SimHost {
-    const h = new SimHost({ kernel: new Kernel({ now: s.clock, rng: new Rng(s.rng) }) });
-    h.fs = MemFs.fromJSON(s.fs);
-    const r = restore(h.nf, s.iptables, { noflush: false, counters: true, test: false }, { fs: h.fs, stdout: () => {} });
-    if (r.status !== 0) throw new Error(`corrupt state file: ${r.stderr}`);
-    return h;
   }
 }

@@ -10,7 +10,9 @@
  * expired entries are removed when the table is next looked at, or by gc().
  */
 import type { Rng } from '../rng.ts';
-import { snapshot, secondsLeft, type CtEntry, type CtEvent, type CtEventBit, type CtRequester, type TrackCtx, type TrackVerdict } from './entry.ts';
+import {
+  snapshot, secondsLeft, type CtEntry, type CtEvent, type CtEventBit, type CtRequester, type CtStatusBit, type TcpState, type TrackCtx, type TrackVerdict,
+} from './entry.ts';
 import { genericPacket } from './generic.ts';
 import { icmpPacket, isIcmpError, NR_ICMP_TYPES } from './icmp.ts';
 import { natDone, setupNat, type NatManip, type NatRange, type NatTable } from './nat.ts';
@@ -38,6 +40,18 @@ export interface CtEnv {
 }
 
 export type CtDir = 'ORIGINAL' | 'REPLY';
+
+/** An entry as `conntrack -I` describes it. */
+export interface CtCreate {
+  orig: CtTuple;
+  reply: CtTuple;
+  /** Seconds. */
+  timeout: number;
+  status: readonly CtStatusBit[];
+  tcpState?: TcpState;
+  mark?: number;
+  zone?: number;
+}
 
 export type CtResult =
   | { kind: 'tracked'; entry: CtEntry; dir: CtDir; state: 'NEW' | 'ESTABLISHED' | 'RELATED'; isNew: boolean }
@@ -146,15 +160,19 @@ export class Conntrack {
         entry.status.add('SEEN_REPLY');
         entry.priv.cached.add('REPLY');
       }
+      // The kernel sends a packet's events when it is confirmed on the way out; for entries
+      // already in the table nothing else can happen before that, so send them now.
+      if (entry.status.has('CONFIRMED')) this.deliver(entry);
       return { kind: 'tracked', entry, dir, state, isNew: !entry.status.has('CONFIRMED') };
     }
     return this.fail('invalid');
   }
 
   /**
-   * __nf_conntrack_confirm, run for every packet as it leaves netfilter (POSTROUTING or INPUT):
-   * inserts a new entry into the table (the NEW event) and delivers the events the packet
-   * caused. False when the entry clashes with one already in the table: drop the packet.
+   * __nf_conntrack_confirm, as a packet leaves netfilter (POSTROUTING or INPUT): inserts a new
+   * entry into the table (the NEW event). For an entry already confirmed it delivers what the
+   * packet changed since in() (e.g. a mark set through setMark). False when the entry clashes
+   * with one already in the table: drop the packet.
    */
   confirm(e: CtEntry): boolean {
     if (e.status.has('DYING')) return false;
@@ -168,15 +186,20 @@ export class Conntrack {
       this.stat('drop');
       return false;
     }
+    this.insert(e);
+    e.priv.cached.add(e.status.has('EXPECTED') ? 'RELATED' : 'NEW');
+    this.deliver(e);
+    return true;
+  }
+
+  /** Puts an entry into the table; its timeout now runs. */
+  private insert(e: CtEntry): void {
     e.status.add('CONFIRMED');
     e.expires = this.env.now() + e.priv.timeout;
     this.earliest = Math.min(this.earliest, e.expires);
     this.table.add(e);
     this.hash.set(tupleKey(e.orig, e.zone), { entry: e, dir: 'ORIGINAL' });
     this.hash.set(tupleKey(e.reply, e.zone), { entry: e, dir: 'REPLY' });
-    e.priv.cached.add(e.status.has('EXPECTED') ? 'RELATED' : 'NEW');
-    this.deliver(e);
-    return true;
   }
 
   /**
@@ -222,6 +245,42 @@ export class Conntrack {
     if (e.mark === mark >>> 0) return;
     e.mark = mark >>> 0;
     e.priv.cached.add('MARK');
+  }
+
+  /**
+   * ctnetlink_create_conntrack (`conntrack -I`): an entry made by hand, confirmed at once, or
+   * why not: a tuple is already in the table (EEXIST) or the table is full (ENOMEM).
+   */
+  create(spec: CtCreate, by?: CtRequester): CtEntry | 'EEXIST' | 'ENOMEM' {
+    this.expireDue();
+    if (this.lookup(spec.orig, spec.zone ?? 0) || this.lookup(spec.reply, spec.zone ?? 0)) return 'EEXIST';
+    if (!this.makeRoom()) return 'ENOMEM';
+    const e = this.alloc({ ...spec.orig }, { ...spec.reply }, spec.zone ?? 0);
+    // Created over netlink while the creator listens: the entry always gets an event cache.
+    e.priv.ecache ||= this.listeners.size > 0;
+    for (const b of spec.status) e.status.add(b);
+    e.mark = spec.mark ?? 0;
+    if (spec.orig.proto === IPPROTO_TCP) {
+      e.tcpState = spec.tcpState ?? 'NONE';
+      // conntrack marks hand-made entries as closing once past TIME_WAIT, so a SYN may reopen them.
+      const closing = e.tcpState === 'TIME_WAIT' || e.tcpState === 'CLOSE' || e.tcpState === 'SYN_SENT2';
+      e.priv.tcp = { lastIndex: 5, lastDir: 0, closeInit: [closing, closing], simultaneousOpen: false, challengeAck: false };
+    }
+    e.priv.timeout = spec.timeout * 1000;
+    this.insert(e);
+    this.emitNow(e, 'NEW', by);
+    return e;
+  }
+
+  /** ctnetlink_change_conntrack (`conntrack -U`): new mark, timeout or status bits; one UPDATE event. */
+  update(e: CtEntry, change: { mark?: number; timeout?: number; status?: readonly CtStatusBit[] }, by?: CtRequester): void {
+    if (change.mark !== undefined) e.mark = change.mark >>> 0;
+    if (change.timeout !== undefined && !e.status.has('FIXED_TIMEOUT')) {
+      e.expires = this.env.now() + change.timeout * 1000;
+      this.earliest = Math.min(this.earliest, e.expires);
+    }
+    for (const b of change.status ?? []) e.status.add(b);
+    if (e.status.has('CONFIRMED')) this.emitNow(e, 'UPDATE', by);
   }
 
   /** Calls `fn` with every event from now on; returns the unsubscribe function. */
@@ -385,7 +444,7 @@ export class Conntrack {
     if (!e.priv.ecache) return;
     const left = secondsLeft(e, this.env.now());
     // A destroyed entry's timeout is only reported when some time was left (skip_zero).
-    this.emit({ type: 'DESTROY', entry: snapshot(e), timeout: left > 0 ? left : undefined, time: this.env.now(), portid: by?.portid, progname: by?.progname });
+    this.emit({ type: 'DESTROY', entry: snapshot(e), timeout: left > 0 ? left : undefined, time: this.env.now(), withMark: e.mark !== 0, portid: by?.portid, progname: by?.progname });
   }
 
   /** nf_ct_deliver_cached_events: one NEW or UPDATE message for what the packet changed. */
@@ -395,7 +454,19 @@ export class Conntrack {
     const isNew = bits.has('NEW') || bits.has('RELATED');
     e.priv.cached = new Set<CtEventBit>();
     if (!e.priv.ecache || e.status.has('DYING')) return;
-    this.emit({ type: isNew ? 'NEW' : 'UPDATE', entry: snapshot(e), timeout: secondsLeft(e, this.env.now()), time: this.env.now() });
+    this.emit({ type: isNew ? 'NEW' : 'UPDATE', entry: snapshot(e), timeout: secondsLeft(e, this.env.now()), time: this.env.now(), withMark: e.mark !== 0 || bits.has('MARK') });
+  }
+
+  /** An event reported at once (changes made over netlink), naming who made them. */
+  private emitNow(e: CtEntry, type: 'NEW' | 'UPDATE', by?: CtRequester): void {
+    e.priv.cached = new Set<CtEventBit>();
+    if (!e.priv.ecache) return;
+    this.emit({ type, entry: snapshot(e), timeout: secondsLeft(e, this.env.now()), time: this.env.now(), withMark: true, portid: by?.portid, progname: by?.progname });
+  }
+
+  /** A netlink port id as the kernel assigns one to an unbound socket (a negative number). */
+  netlinkPortid(): number {
+    return (this.env.rng.u32() | 0x80000000) >>> 0;
   }
 
   private emit(ev: CtEvent): void {

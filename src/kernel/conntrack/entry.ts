@@ -71,6 +71,8 @@ export interface CtEvent {
   timeout?: number;
   /** ms of the environment clock when the event was sent. */
   time: number;
+  /** Whether the message carries the mark: ctnetlink adds it when set, when it changed, or for netlink requests. */
+  withMark: boolean;
   /** Netlink port of the process that caused it (a `conntrack -D` or `-F`), if one did. */
   portid?: number;
   progname?: string;

@@ -1,5 +1,5 @@
 /** Connection tracking: the table, its entries and events, and what iptables matches see. */
-export { Conntrack, type CtCpuStats, type CtDir, type CtEnv, type CtResult } from './conntrack.ts';
+export { Conntrack, type CtCpuStats, type CtCreate, type CtDir, type CtEnv, type CtResult } from './conntrack.ts';
 export { resultCtInfo, toCtInfo } from './ctinfo.ts';
 export {
   secondsLeft, snapshot, type CtEntry, type CtEvent, type CtEventBit, type CtRequester, type CtStatusBit, type TcpState,

@@ -5,7 +5,7 @@ export type ParamOp =
   | ':-' | '-' | ':=' | '=' | ':+' | '+' | ':?' | '?'
   | '#' | '##' | '%' | '%%'
   | '/' | '//' | '/#' | '/%'
-  | '^' | '^^' | ',' | ',,'
+  | '^' | '^^' | ',' | ',,' | '@'
   | 'len' | 'indirect' | 'sub';
 
 /** A piece of a word; `quoted` parts are exempt from field splitting, globbing and tilde expansion. */
@@ -145,6 +145,8 @@ export type CommandNode = SimpleCommand | CompoundCommand | FunctionDef;
 
 export interface Pipeline {
   negate: boolean;
+  /** `time` (bash's format) or `time -p` (POSIX's) before the pipeline. */
+  time?: 'bash' | 'posix';
   commands: CommandNode[];
   /** Per `|` before command k+1: whether it was `|&` (stderr goes down the pipe too). */
   stderrToo: boolean[];

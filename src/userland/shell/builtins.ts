@@ -1,17 +1,26 @@
-/** Shell builtins: commands that need the shell's own state (cd, export, exit) or that bash provides itself. */
-import type { CommandContext } from '../command.ts';
+/**
+ * The builtin table, and the small builtins: echo, cd, pwd, printf -v, true/false/:, umask.
+ * Some entries (cat, tee, sleep, xargs) are programs on a real system, built in here because they
+ * need the shell (its clock waits, its command table) or were already at hand.
+ */
 import { resolvePath } from '../../host/sim/fs.ts';
-import type { ShellState } from './exec.ts';
 import { cat } from '../text/cat.ts';
-import { tee } from '../text/tee.ts';
 import { printf } from '../text/printf.ts';
+import { tee } from '../text/tee.ts';
+import { bashBuiltin, breakBuiltin, command, continueBuiltin, evalBuiltin, exec, exit, getopts, returnBuiltin, source, trap, type } from './flow-builtins.ts';
+import { disown, fgbg, jobs, kill, wait } from './job-builtins.ts';
+import { sleep } from './sleep.ts';
+import { shellError, type Builtin, type ShellState } from './state.ts';
+import { test } from './test-builtin.ts';
+import { declare, exportBuiltin, let_, local, read, readonly, set, shift, shopt, unset } from './var-builtins.ts';
+import { xargs } from './xargs.ts';
 
-export type Builtin = (ctx: CommandContext, state: ShellState) => number | Promise<number>;
+export type { Builtin };
 
 const ECHO_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
 /** bash's echo: `-n`, `-e`, `-E` (combinable, e.g. `-ne`); anything else is printed. */
-function echo(ctx: CommandContext): number {
+const echo: Builtin = (ctx) => {
   const args = ctx.argv.slice(1);
   let newline = true;
   let escapes = false;
@@ -29,7 +38,7 @@ function echo(ctx: CommandContext): number {
   }
   ctx.stdout(newline ? text + '\n' : text);
   return 0;
-}
+};
 
 /** Decodes `echo -e` escapes; `\c` ends the output (and suppresses the newline). */
 function decodeEchoEscapes(s: string, cut: { stop: boolean }): string {
@@ -57,22 +66,28 @@ function decodeEchoEscapes(s: string, cut: { stop: boolean }): string {
   return out;
 }
 
-function cd(ctx: CommandContext, state: ShellState): number {
-  const args = ctx.argv.slice(1).filter((a) => a !== '-L' && a !== '-P');
+const cd: Builtin = (ctx, state) => {
+  const args = ctx.argv.slice(1).filter((a) => a !== '-L' && a !== '-P' && a !== '--');
   if (args.length > 1) {
-    ctx.stderr('bash: cd: too many arguments\n');
+    shellError(state, ctx.stderr, 'cd: too many arguments');
     return 1;
   }
   let target = args[0] ?? state.env.HOME;
   if (target === undefined) {
-    ctx.stderr('bash: cd: HOME not set\n');
+    shellError(state, ctx.stderr, 'cd: HOME not set');
     return 1;
   }
   const dash = target === '-';
-  if (dash) target = state.env.OLDPWD ?? state.cwd;
+  if (dash) {
+    if (state.env.OLDPWD === undefined) {
+      shellError(state, ctx.stderr, 'cd: OLDPWD not set');
+      return 1;
+    }
+    target = state.env.OLDPWD;
+  }
   const path = resolvePath(state.cwd, target);
   if (!state.fs.isDir(path)) {
-    ctx.stderr(`bash: cd: ${target}: ${state.fs.exists(path) ? 'Not a directory' : 'No such file or directory'}\n`);
+    shellError(state, ctx.stderr, `cd: ${target}: ${state.fs.exists(path) ? 'Not a directory' : 'No such file or directory'}`);
     return 1;
   }
   state.env.OLDPWD = state.cwd;
@@ -80,47 +95,35 @@ function cd(ctx: CommandContext, state: ShellState): number {
   state.env.PWD = path;
   if (dash) ctx.stdout(path + '\n');
   return 0;
-}
+};
 
-function exportBuiltin(ctx: CommandContext, state: ShellState): number {
-  const args = ctx.argv.slice(1).filter((a) => a !== '-n');
-  if (!args.length || (args.length === 1 && args[0] === '-p')) {
-    for (const k of Object.keys(state.env).sort()) ctx.stdout(`declare -x ${k}="${state.env[k].replace(/["\\$`]/g, '\\$&')}"\n`);
-    return 0;
+/** printf, plus bash's `-v VAR` (print into a variable). */
+const printfBuiltin: Builtin = async (ctx, state) => {
+  if (ctx.argv[1] !== '-v') return printf(ctx);
+  const name = ctx.argv[2];
+  if (name === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    shellError(state, ctx.stderr, `printf: \`${name ?? ''}': not a valid identifier`);
+    return 2;
   }
-  let status = 0;
-  for (const a of args) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(a);
-    if (!m) {
-      ctx.stderr(`bash: export: \`${a}': not a valid identifier\n`);
-      status = 1;
-    } else if (m[2] !== undefined) state.env[m[1]] = m[2];
-    else state.env[m[1]] ??= '';
-  }
+  let out = '';
+  const status = await printf({ ...ctx, argv: [ctx.argv[0], ...ctx.argv.slice(3)], stdout: (t) => (out += t) });
+  state.env[name] = out;
   return status;
-}
+};
 
-function unset(ctx: CommandContext, state: ShellState): number {
-  for (const a of ctx.argv.slice(1)) if (!a.startsWith('-')) delete state.env[a];
+const umask: Builtin = (ctx, state: ShellState) => {
+  const arg = ctx.argv.slice(1).find((a) => !a.startsWith('-'));
+  if (arg === undefined) ctx.stdout(ctx.argv.includes('-S') ? 'u=rwx,g=rx,o=rx\n' : '0022\n');
+  else if (!/^[0-7]{1,4}$/.test(arg) && !/^[ugoa]*[=+-]/.test(arg)) {
+    shellError(state, ctx.stderr, `umask: ${arg}: octal number out of range`);
+    return 1;
+  }
   return 0;
-}
-
-function exit(ctx: CommandContext, state: ShellState): number {
-  const arg = ctx.argv[1];
-  let status = state.lastStatus;
-  if (arg !== undefined) {
-    if (!/^[+-]?\d+$/.test(arg)) {
-      ctx.stderr(`bash: exit: ${arg}: numeric argument required\n`);
-      status = 2;
-    } else status = ((Number(arg) % 256) + 256) % 256;
-  }
-  state.exitStatus = status;
-  return status;
-}
+};
 
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['echo', echo],
-  ['printf', printf],
+  ['printf', printfBuiltin],
   ['true', () => 0],
   [':', () => 0],
   ['false', () => 1],
@@ -128,7 +131,47 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['pwd', (ctx, state) => (ctx.stdout(state.cwd + '\n'), 0)],
   ['export', exportBuiltin],
   ['unset', unset],
+  ['local', local],
+  ['declare', declare],
+  ['typeset', declare],
+  ['readonly', readonly],
+  ['set', set],
+  ['shift', shift],
+  ['read', read],
+  ['let', let_],
+  ['shopt', shopt],
   ['exit', exit],
+  ['return', returnBuiltin],
+  ['break', breakBuiltin],
+  ['continue', continueBuiltin],
+  ['exec', exec],
+  ['eval', evalBuiltin],
+  ['source', source],
+  ['.', source],
+  ['bash', bashBuiltin],
+  ['sh', bashBuiltin],
+  ['command', command],
+  ['type', type],
+  ['trap', trap],
+  ['getopts', getopts],
+  ['test', test],
+  ['[', test],
+  ['jobs', jobs],
+  ['wait', wait],
+  ['kill', kill],
+  ['fg', fgbg],
+  ['bg', fgbg],
+  ['disown', disown],
+  ['hash', () => 0],
+  ['umask', umask],
+  ['sleep', sleep],
+  ['xargs', xargs],
   ['cat', cat],
   ['tee', tee],
 ]);
+
+/**
+ * After these the shell reaps finished jobs, as bash does once it has waited for a child: the
+ * entries that are programs on a real system, and `wait`.
+ */
+export const REAPS_JOBS: ReadonlySet<string> = new Set(['sleep', 'xargs', 'cat', 'tee', 'bash', 'sh', 'wait']);

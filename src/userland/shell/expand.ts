@@ -1,83 +1,206 @@
 /**
- * Word expansion: tilde, parameters (`$X`, `${X}`, `${X:-word}`, `$?`), command substitution and
- * field splitting of unquoted expansions on blanks. There is no pathname globbing: `*` stays literal.
+ * Word expansion in bash's order: tilde, parameters, command substitution and arithmetic, then
+ * field splitting on $IFS (only of unquoted expansion results), then pathname expansion (only of
+ * unquoted `*?[`), then quote removal.
  */
-import type { Word, WordPart } from './ast.ts';
+import type { Word } from './ast.ts';
+import { ArithError, evaluate } from './arith.ts';
+import { braceExpand } from './brace.ts';
+import { expandPathname } from './glob.ts';
+import { escapePattern } from './pattern.ts';
+import { expandParam, ExpansionError, type ArgExpander, type Seg } from './params.ts';
+import { getVar, ifsOf, type ShellState } from './state.ts';
 
-export interface ExpandEnv {
-  vars: Record<string, string>;
-  lastStatus: number;
-  /** Runs a `$(...)` script and returns its stdout. */
-  substitute(script: string): Promise<string>;
+export { ExpansionError } from './params.ts';
+
+export interface Expander {
+  state: ShellState;
+  /** Runs the script of a `$(...)` (starting on `line`) and returns its output. */
+  substitute(script: string, line: number): Promise<string>;
 }
 
-async function partValue(part: Exclude<WordPart, { kind: 'lit' }>, env: ExpandEnv): Promise<string> {
-  if (part.kind === 'cmdsub') return (await env.substitute(part.script)).replace(/\n+$/, '');
-  const v = paramValue(part.name, env);
-  if (v === '' && part.fallback) return (await expandWord(part.fallback, env, false)).join(' ');
-  return v;
+/** One field before globbing: its text, the same as a pattern (quoted characters escaped), and whether to glob it. */
+interface Field {
+  text: string;
+  pattern: string;
+  glob: boolean;
 }
 
-function paramValue(name: string, env: ExpandEnv): string {
-  switch (name) {
-    case '?':
-      return String(env.lastStatus);
-    case '$':
-      return '1';
-    case '#':
-      return '0';
-    case '0':
-      return 'bash';
-    case '-':
-      return 'hB';
-    case '@':
-    case '*':
-    case '!':
-      return '';
-    default:
-      return env.vars[name] ?? '';
-  }
+function argExpander(ex: Expander): ArgExpander {
+  return {
+    segments: (w, inArg) => segments(w, ex, inArg),
+    string: (w) => expandString(w, ex),
+    pattern: (w) => expandPattern(w, ex),
+    arith: (w) => arithValue(w, ex),
+  };
 }
 
-/** Expands a word into fields (zero, one or several). With `split` false, always one field. */
-export async function expandWord(word: Word, env: ExpandEnv, split = true): Promise<string[]> {
-  const fields: string[] = [];
-  let cur = '';
-  let have = false;
+/** `~`, `~/x`, `~root`, `~+`, `~-` at the start of an unquoted word; undefined if not a known home. */
+function tilde(text: string, state: ShellState): { home: string; rest: string } | undefined {
+  const m = /^~([^/]*)/.exec(text);
+  if (!m) return undefined;
+  const user = m[1];
+  const home = user === '' ? (state.env.HOME ?? '/root') : user === 'root' ? '/root' : user === '+' ? state.cwd : user === '-' ? state.env.OLDPWD : undefined;
+  return home === undefined ? undefined : { home, rest: text.slice(m[0].length) };
+}
+
+async function segments(word: Word, ex: Expander, inArg = false): Promise<Seg[]> {
+  const out: Seg[] = [];
+  let quotedAt = false;
   for (let k = 0; k < word.length; k++) {
     const part = word[k];
-    if (part.kind === 'lit') {
-      let text = part.text;
-      if (k === 0 && !part.quoted && (text === '~' || text.startsWith('~/'))) text = (env.vars.HOME ?? '') + text.slice(1);
-      cur += text;
-      have = have || part.quoted || text !== '';
-      continue;
-    }
-    const value = await partValue(part, env);
-    if (part.quoted || !split) {
-      cur += value;
-      have = true;
-      continue;
-    }
-    // Unquoted expansion: split on blanks; blanks at either end end the field being built.
-    const pieces = value.split(/[ \t\n]+/);
-    for (let p = 0; p < pieces.length; p++) {
-      if (p > 0 && have) {
-        fields.push(cur);
-        cur = '';
-        have = false;
+    switch (part.kind) {
+      case 'lit': {
+        let text = part.text;
+        if (k === 0 && !part.quoted && text.startsWith('~')) {
+          const t = tilde(text, ex.state);
+          if (t) {
+            out.push({ text: t.home, quoted: true, split: false });
+            text = t.rest;
+            if (text === '') break;
+          }
+        }
+        if (text === '' && part.quoted) out.push({ text: '', quoted: true, split: false, marker: true });
+        // Literal text inside `${x:-a b}` is part of an expansion's result, so it is split too.
+        else out.push({ text, quoted: part.quoted, split: inArg && !part.quoted });
+        break;
       }
-      if (pieces[p] !== '') {
-        cur += pieces[p];
+      case 'param':
+        if (part.quoted && (part.name === '@' || (part.op === 'indirect' && getVar(ex.state, part.name) === '@'))) quotedAt = true;
+        out.push(...(await expandParam(part, ex.state, argExpander(ex))));
+        break;
+      case 'cmdsub': {
+        const text = (await ex.substitute(part.script, part.line)).replace(/\n+$/, '');
+        out.push({ text, quoted: part.quoted, split: !part.quoted });
+        break;
+      }
+      case 'arith': {
+        const text = String(await arithValue(part.expr, ex));
+        out.push({ text, quoted: part.quoted, split: !part.quoted });
+        break;
+      }
+      case 'bad':
+        throw new ExpansionError(`${part.text}: bad substitution`, 1);
+    }
+  }
+  // "$@" with no parameters makes no field at all, even though it was written in quotes.
+  return quotedAt ? out.filter((s) => !('marker' in s && s.marker)) : out;
+}
+
+/** Splits segments into fields on $IFS (only `split` segments are split). */
+function fields(segs: Seg[], ifs: string): Field[] {
+  const out: Field[] = [];
+  let cur: Field = { text: '', pattern: '', glob: false };
+  let have = false;
+  let afterWs = false;
+  const finish = () => {
+    out.push(cur);
+    cur = { text: '', pattern: '', glob: false };
+    have = false;
+  };
+  const add = (text: string, quoted: boolean) => {
+    cur.text += text;
+    cur.pattern += quoted ? escapePattern(text) : text;
+    if (!quoted && /[*?[]/.test(text)) cur.glob = true;
+  };
+  const ws = [...ifs].filter((c) => c === ' ' || c === '\t' || c === '\n').join('');
+  const other = [...ifs].filter((c) => !ws.includes(c)).join('');
+  const esc = (s: string) => s.replace(/[\]\\^-]/g, '\\$&');
+  const pieces = ifs === '' ? undefined : new RegExp(`[^${esc(ifs)}]+|[${esc(ifs)}]`, 'g');
+  for (const s of segs) {
+    if ('brk' in s) {
+      if (have || s.quoted) finish();
+      afterWs = false;
+      continue;
+    }
+    if (!s.split || !pieces) {
+      add(s.text, s.quoted);
+      if (s.quoted || s.text !== '') have = true;
+      afterWs = false;
+      continue;
+    }
+    for (const [piece] of s.text.matchAll(pieces)) {
+      if (piece.length === 1 && ws.includes(piece)) {
+        if (have) {
+          finish();
+          afterWs = true;
+        }
+      } else if (piece.length === 1 && other.includes(piece)) {
+        if (have) finish();
+        else if (!afterWs) out.push({ text: '', pattern: '', glob: false });
+        afterWs = false;
+      } else {
+        add(piece, false);
         have = true;
+        afterWs = false;
       }
     }
   }
-  if (have || (!split && fields.length === 0)) fields.push(cur);
-  return fields;
+  if (have) finish();
+  return out;
 }
 
-/** Expands a word that must stay one string (assignment values, here-strings). */
-export async function expandString(word: Word, env: ExpandEnv): Promise<string> {
-  return (await expandWord(word, env, false))[0] ?? '';
+/** Expands command words: each may become zero, one or several fields (splitting and globbing). */
+export async function expandWords(words: Word[], ex: Expander): Promise<string[]> {
+  const out: string[] = [];
+  for (const w of words) for (const b of braceExpand(w)) out.push(...(await expandFields(b, ex)));
+  return out;
+}
+
+export async function expandFields(word: Word, ex: Expander): Promise<string[]> {
+  const state = ex.state;
+  const out: string[] = [];
+  for (const f of fields(await segments(word, ex), ifsOf(state))) {
+    if (f.glob && !state.flags.noglob) {
+      const matches = expandPathname(f.pattern, state.cwd, state.fs);
+      if (matches.length || state.flags.nullglob) {
+        out.push(...matches);
+        continue;
+      }
+    }
+    out.push(f.text);
+  }
+  return out;
+}
+
+/** Expands a word that stays one string (assignments, here-documents, `case` words): no splitting or globbing. */
+export async function expandString(word: Word, ex: Expander): Promise<string> {
+  let s = '';
+  for (const seg of await segments(word, ex)) s += 'brk' in seg ? ' ' : seg.text;
+  return s;
+}
+
+/** Expands a word into a pattern: quoted characters are escaped so they match only themselves. */
+export async function expandPattern(word: Word, ex: Expander): Promise<string> {
+  let s = '';
+  for (const seg of await segments(word, ex)) s += 'brk' in seg ? ' ' : seg.quoted ? escapePattern(seg.text) : seg.text;
+  return s;
+}
+
+/** Evaluates an arithmetic expression word; errors are fatal expansion errors. */
+export async function arithValue(expr: Word, ex: Expander): Promise<bigint> {
+  const text = await expandString(expr, ex);
+  try {
+    return evaluate(text, arithVars(ex.state));
+  } catch (e) {
+    if (e instanceof ArithError) throw new ExpansionError(e.message, 1);
+    throw e;
+  }
+}
+
+/** How arithmetic reads and assigns the shell's variables. */
+export function arithVars(state: ShellState) {
+  return {
+    get: (name: string) => getVar(state, name),
+    set: (name: string, value: string) => {
+      state.env[name] = value;
+    },
+  };
+}
+
+/** Expands the right side of `=~` into an ERE: quoted characters are escaped so they match literally. */
+export async function expandRegex(word: Word, ex: Expander): Promise<string> {
+  let s = '';
+  for (const seg of await segments(word, ex)) s += 'brk' in seg ? ' ' : seg.quoted ? seg.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : seg.text;
+  return s;
 }

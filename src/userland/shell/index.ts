@@ -1,9 +1,18 @@
-/** The shell's entry point: parse a command line and run it against a command table and a host. */
+/** The shell's entry point: run a script (one command line or many) against a command table and a host. */
 import type { CommandTable, System } from '../command.ts';
 import type { FileSystem } from '../../host/sim/fs.ts';
-import { parse } from './parser.ts';
-import { ShellSyntaxError } from './lexer.ts';
-import { runList, type Io, type ShellState } from './exec.ts';
+import type { FunctionDef } from './ast.ts';
+import { isolated, runScript } from './exec.ts';
+import { JobTable } from './jobs.ts';
+import { defaultFlags, Input, type ShellFlags, type ShellState } from './state.ts';
+
+/** What a session keeps from one command line to the next besides cwd and variables. */
+export interface ShellSession {
+  functions: Map<string, FunctionDef>;
+  jobs: JobTable;
+  flags: ShellFlags;
+  positional: string[];
+}
 
 export interface ShellOptions {
   commands: CommandTable;
@@ -13,16 +22,25 @@ export interface ShellOptions {
   /** Variables; assignments and `export` change this object in place, so they persist likewise. */
   env: Record<string, string>;
   sys: System;
-  /** Text every command reading the shell's stdin gets (each one gets all of it). */
+  /** Input the script's commands read in turn (`read` a line, `cat` the rest). */
   stdin?: string;
   stdout(text: string): void;
   stderr(text: string): void;
   /** `$?` as left by the previous line (default 0). */
   lastStatus?: number;
+  /**
+   * Functions, background jobs, `set` options and positional parameters. Created on the first
+   * run and kept here, so jobs started on one line can be listed, waited for or killed on the next.
+   */
+  session?: ShellSession;
 }
 
-/** Runs one command line (may contain `;`, newlines, `&&`, pipes...) and returns its exit status. */
-export async function runShell(line: string, opts: ShellOptions): Promise<number> {
+/**
+ * Runs a script and returns its exit status. Background jobs still running at the end are left
+ * running (as `bash -c` leaves them): they go on while later waits move the host's clock.
+ */
+export async function runShell(script: string, opts: ShellOptions): Promise<number> {
+  const session = (opts.session ??= { functions: new Map(), jobs: new JobTable(), flags: defaultFlags(), positional: [] });
   const state: ShellState = {
     commands: opts.commands,
     fs: opts.fs,
@@ -30,25 +48,25 @@ export async function runShell(line: string, opts: ShellOptions): Promise<number
     cwd: opts.cwd,
     env: opts.env,
     lastStatus: opts.lastStatus ?? 0,
-    runScript,
+    functions: session.functions,
+    positional: session.positional,
+    flags: session.flags,
+    jobs: session.jobs,
+    traps: new Map(),
+    name: 'bash',
+    arg0: 'bash',
+    line: 1,
+    loopDepth: 0,
+    callDepth: 0,
+    locals: [],
+    errexitOff: 0,
+    traceLevel: 0,
   };
-  const status = await runScript(line, state, { stdin: opts.stdin ?? '', stdout: opts.stdout, stderr: opts.stderr });
+  const io = { stdin: new Input(opts.stdin ?? ''), stdout: opts.stdout, stderr: opts.stderr };
+  const status = await isolated(() => runScript(script, state, io), state, io);
   opts.cwd = state.cwd;
+  session.positional = state.positional;
   return status;
-}
-
-async function runScript(src: string, state: ShellState, io: Io): Promise<number> {
-  let list;
-  try {
-    list = parse(src);
-  } catch (e) {
-    if (!(e instanceof ShellSyntaxError)) throw e;
-    io.stderr(`bash: ${e.message}\n`);
-    state.lastStatus = 2;
-    return 2;
-  }
-  const status = await runList(list, state, io);
-  return state.exitStatus ?? status;
 }
 
 export { parse } from './parser.ts';

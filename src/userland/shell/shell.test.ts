@@ -146,7 +146,7 @@ async function sh(line: string, setup: Record<string, string> = {}) {
 test('unknown command prints bash\'s message and exits 127', async () => {
   const r = await sh('foo --bar');
   assert.equal(r.status, 127);
-  assert.equal(r.stderr, 'bash: foo: command not found\n');
+  assert.equal(r.stderr, 'bash: line 1: foo: command not found\n');
 });
 
 test('commands are found by basename of a path', async () => {
@@ -183,7 +183,7 @@ test('> truncates the file before the command runs (sort f > f empties f)', asyn
 test('redirecting into a directory fails with status 1', async () => {
   const r = await sh('echo a > /root');
   assert.equal(r.status, 1);
-  assert.equal(r.stderr, 'bash: /root: Is a directory\n');
+  assert.equal(r.stderr, 'bash: line 1: /root: Is a directory\n');
 });
 
 test('parser builds pipelines, and-or lists and redirects', () => {

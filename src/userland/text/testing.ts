@@ -22,6 +22,9 @@ export const testSystem: System = {
     throw new Error('no netfilter in text-tool tests');
   },
   now: () => 0,
+  conntrack() {
+    throw new Error('no conntrack table in text-tool tests');
+  },
   netns() {
     throw new Error('no network namespace in text-tool tests');
   },
