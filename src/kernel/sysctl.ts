@@ -3,6 +3,7 @@
  * namespace has on this kernel, per-device `conf` entries created with each device (copied
  * from `conf.default`), and how the kernel combines `all` with a device's own value.
  */
+import { CT_SYSCTL_DEFAULTS } from './conntrack/sysctl.ts';
 
 /** Defaults of a new network namespace (net.core.devconf_inherit_init_net=0). */
 const NS_DEFAULTS: Record<string, string> = {
@@ -110,6 +111,7 @@ export class Sysctl {
   private values = new Map<string, string>();
 
   constructor() {
+    for (const [k, v] of Object.entries(CT_SYSCTL_DEFAULTS)) this.values.set(k, String(v));
     for (const [k, v] of Object.entries(NS_DEFAULTS)) this.values.set(k, v);
     for (const dev of ['all', 'default']) for (const [k, v] of Object.entries(CONF_DEFAULTS)) this.values.set(`net.ipv4.conf.${dev}.${k}`, v);
     for (const [k, v] of Object.entries(CONF_ALL_DEFAULTS)) this.values.set(`net.ipv4.conf.all.${k}`, v);

@@ -4,6 +4,18 @@ import { iptables } from './iptables/iptables.ts';
 import { iptablesRestore } from './iptables/restore.ts';
 import { iptablesSave } from './iptables/save.ts';
 import { textCommands } from './text/index.ts';
+import { bridge } from './bridge/bridge.ts';
+import { brctl } from './bridge/brctl.ts';
+import { ethtool } from './ethtool/ethtool.ts';
+import { sysctl } from './sysctl/sysctl.ts';
+import { dmesg } from './ps/dmesg.ts';
+import { hostname } from './ps/hostname.ts';
+import { journalctl } from './ps/journalctl.ts';
+import { lsns } from './ps/lsns.ts';
+import { nsenter } from './ps/nsenter.ts';
+import { ps } from './ps/ps.ts';
+import { ip } from './ip/ip.ts';
+import { conntrack } from './conntrack/conntrack.ts';
 
 export function netfilterCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -16,7 +28,25 @@ export function netfilterCommands(): Map<string, Command> {
   ]);
 }
 
+/** The node's inspection tools: bridges, NICs, sysctls, processes and namespaces, the kernel log. */
+export function nodeCommands(): Map<string, Command> {
+  return new Map<string, Command>([
+    ['ip', ip],
+    ['bridge', bridge],
+    ['brctl', brctl],
+    ['ethtool', ethtool],
+    ['sysctl', sysctl],
+    ['ps', ps],
+    ['nsenter', nsenter],
+    ['lsns', lsns],
+    ['hostname', hostname],
+    ['dmesg', dmesg],
+    ['journalctl', journalctl],
+    ['conntrack', conntrack],
+  ]);
+}
+
 /** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return new Map([...textCommands(), ...netfilterCommands()]);
+  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands()]);
 }

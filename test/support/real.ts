@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultEtc } from '../../src/host/sim/etc.ts';
 
 export interface RunResult {
@@ -41,7 +41,9 @@ export class RealNetns {
     mkdirSync(this.etcDir, { recursive: true });
     for (const [path, content] of Object.entries(defaultEtc())) {
       if (path === '/etc/hostname') continue;
-      writeFileSync(join(this.etcDir, path.slice('/etc/'.length)), content);
+      const file = join(this.etcDir, path.slice('/etc/'.length));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
     }
   }
 

@@ -7,6 +7,8 @@ import { Kernel } from '../../kernel/kernel.ts';
 import { Machine } from '../../kernel/machine.ts';
 import type { Netfilter } from '../../kernel/netfilter/netfilter.ts';
 import type { NetNs } from '../../kernel/netns.ts';
+import type { Conntrack } from '../../kernel/conntrack/conntrack.ts';
+import { conntrackOf } from '../../kernel/stack/state.ts';
 import type { System } from '../../userland/command.ts';
 import { defaultEtc } from './etc.ts';
 import { MemFs, type FileSystem } from './fs.ts';
@@ -25,6 +27,10 @@ class NsSystem implements System {
 
   netns(): NetNs {
     return this.ns;
+  }
+
+  conntrack(): Conntrack {
+    return conntrackOf(this.ns);
   }
 
   machine(): Machine {

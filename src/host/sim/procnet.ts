@@ -5,6 +5,7 @@
  */
 import { RT_TABLE_MAIN } from '../../kernel/fib.ts';
 import type { NetNs } from '../../kernel/netns.ts';
+import { conntrackOf } from '../../kernel/stack/state.ts';
 import type { System } from '../../userland/command.ts';
 import { procNfConntrack } from '../../userland/conntrack/format.ts';
 
@@ -59,6 +60,6 @@ export function procNetArp(ns: NetNs): string {
 
 /** /proc/net/nf_conntrack: the namespace's connection tracking table. */
 export function procNetConntrack(sys: System): string {
-  const ct = sys.conntrack?.();
-  return ct ? procNfConntrack(ct.entries(), ct.now()) : '';
+  const ct = sys.conntrack?.() ?? conntrackOf(sys.netns());
+  return procNfConntrack(ct.entries(), ct.now());
 }

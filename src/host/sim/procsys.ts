@@ -6,6 +6,7 @@
  */
 import type { Errno } from '../../kernel/errno.ts';
 import type { NetNs } from '../../kernel/netns.ts';
+import { conntrackOf } from '../../kernel/stack/state.ts';
 import { SysctlError } from '../../kernel/sysctl.ts';
 import type { System } from '../../userland/command.ts';
 
@@ -97,7 +98,7 @@ export class ProcSys {
       };
     }
     if (key === 'net.netfilter.nf_conntrack_count') {
-      return { read: () => `${this.sys.conntrack?.().count ?? 0}\n`, writable: false, write: () => 'EPERM' };
+      return { read: () => `${(this.sys.conntrack?.() ?? conntrackOf(ns)).count}\n`, writable: false, write: () => 'EPERM' };
     }
     if (!ns.sysctl.has(key)) return undefined;
     const writable = !ALWAYS_RO.has(key) && !key.endsWith('.mc_forwarding') && (!INIT_NS_ONLY.has(key) || isInitNs(ns));

@@ -81,9 +81,28 @@ export function runHook(ns: NetNs, hook: Hook, skb: Skb, env: HookEnv = {}): Hoo
   if (hook === 'POSTROUTING' || hook === 'INPUT') {
     if (skb.ct && typeof skb.ct === 'object' && !skb.ct.entry.status.has('CONFIRMED')) {
       if (!st.ct.confirm(skb.ct.entry)) return { verdict: 'DROP' };
+      scheduleGc(ns);
     }
   }
   return ACCEPT;
+}
+
+/**
+ * Expired entries leave the table when their timeout passes (gc_worker), so `conntrack -E` shows
+ * their DESTROY at that time: one timer per namespace, for the earliest expiry.
+ */
+function scheduleGc(ns: NetNs): void {
+  const st = stackOf(ns);
+  const next = st.ct.nextExpiry();
+  if (next === undefined || (st.gcAt !== undefined && st.gcAt <= next)) return;
+  st.gcTimer?.cancel();
+  st.gcAt = next;
+  st.gcTimer = ns.kernel.clock.after(next - ns.kernel.clock.now, () => {
+    st.gcAt = undefined;
+    st.gcTimer = undefined;
+    st.ct.gc();
+    scheduleGc(ns);
+  });
 }
 
 /** nf_conntrack_in: attaches the packet's connection (unless it already has one or is untracked). */
@@ -112,7 +131,7 @@ function walk(ns: NetNs, table: TableName, hook: Hook, skb: Skb, view: HostView)
   });
   skb.mark = pkt.mark;
   skb.trace = !!pkt.trace;
-  if (pkt.ct && typeof skb.ct === 'object') skb.ct.entry.mark = pkt.ct.mark;
+  if (pkt.ct && typeof skb.ct === 'object' && pkt.ct.mark !== skb.ct.entry.mark) stackOf(ns).ct.setMark(skb.ct.entry, pkt.ct.mark);
   if (pkt.ct?.state === 'UNTRACKED' && skb.ct === undefined) skb.ct = 'untracked';
   if (r.verdict === 'REJECT') return { verdict: 'REJECT', with: r.rejectWith ?? 'icmp-port-unreachable' };
   if (r.verdict === 'DROP') return { verdict: 'DROP' };

@@ -3,6 +3,7 @@
  * table, the sockets, packet taps (tcpdump) and IP ids. Kept beside NetNs rather than in it so
  * the configuration model stays free of packet-path state.
  */
+import type { TimerHandle } from '../clock.ts';
 import { Conntrack } from '../conntrack/index.ts';
 import type { Link } from '../link.ts';
 import type { NetNs } from '../netns.ts';
@@ -17,6 +18,9 @@ export interface StackState {
   taps: Set<Tap>;
   sockets?: SocketTable;
   ipId: number;
+  /** The pending conntrack garbage collection (see hooks.ts scheduleGc). */
+  gcAt?: number;
+  gcTimer?: TimerHandle;
 }
 
 const states = new WeakMap<NetNs, StackState>();

@@ -10,16 +10,12 @@ import { conntrackOf } from '../../kernel/stack/state.ts';
 import type { CommandContext } from '../command.ts';
 import { hostNames } from '../names.ts';
 import { CtToolError, otherProblem, paramProblem, PREFIX, renderError } from './errors.ts';
-import { filtered, kernelFiltered } from './filter.ts';
+import { COMPARISON, filtered, kernelFiltered } from './filter.ts';
 import { defaultLine, saveLine, xmlFlow } from './format.ts';
 import { usage } from './help.ts';
 import { parseConntrack, type CtCommand } from './parse.ts';
 import { TCP_STATES, unknownProto } from './protos.ts';
 import { CMD, EVT, IPS, OUT, optBit } from './template.ts';
-
-/** Options that make a dump a filtered one (CT_COMPARISON), which -z refuses. */
-const COMPARISON = ['protonum', 'src', 'dst', 'reply-src', 'reply-dst', 'mark', 'secmark', 'status', 'id', 'zone', 'label', 'orig-zone', 'reply-zone']
-  .reduce((m, n) => m | optBit(n as never), 0);
 
 /** Summary lines print_stats writes (exit_msg), by command. */
 const EXIT_MSG: Partial<Record<number, string>> = {
@@ -50,12 +46,8 @@ interface Run {
 }
 
 export async function conntrack(ctx: CommandContext): Promise<number> {
-  const names = hostNames(ctx.fs);
   try {
-    const cmd = parseConntrack(ctx.argv, {
-      names: { protoByName: (n) => names.protoByName(n), protoByNumber: (n) => names.protoByNumber(n) },
-      warn: ctx.stderr,
-    });
+    const cmd = parseConntrack(ctx.argv, { names: hostNames(ctx.fs), warn: ctx.stderr });
     const run: Run = { ctx, cmd, counter: 0 };
     const status = await execute(run);
     if (status !== undefined) return status;
@@ -332,7 +324,7 @@ async function events(run: Run): Promise<number> {
 
 /** Resolves when the command is interrupted (SIGINT/SIGTERM); never without a signal, like the real loop. */
 function aborted(ctx: CommandContext): Promise<void> {
-  const signal = (ctx as { signal?: AbortSignal }).signal;
+  const signal = ctx.signal;
   return new Promise((resolve) => {
     if (!signal) return;
     if (signal.aborted) resolve();

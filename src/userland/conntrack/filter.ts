@@ -10,8 +10,9 @@ import { TCP_STATES } from './protos.ts';
 import { optBit, statusBits, type Addr } from './template.ts';
 
 /** Options whose presence makes the template's attributes count (CT_COMPARISON). */
-const COMPARISON = ['protonum', 'src', 'dst', 'reply-src', 'reply-dst', 'mark', 'secmark', 'status', 'id', 'zone', 'label', 'orig-zone', 'reply-zone']
-  .reduce((m, n) => m | optBit(n as never), 0);
+export const COMPARISON = (
+  ['protonum', 'src', 'dst', 'reply-src', 'reply-dst', 'mark', 'secmark', 'status', 'id', 'zone', 'label', 'orig-zone', 'reply-zone'] as const
+).reduce((m, n) => m | optBit(n), 0);
 
 /**
  * NFCT_GOPT_IS_SNAT and friends: the binding changed the address or port. The port tests

@@ -37,8 +37,8 @@ export async function runConntrack(table: Conntrack, argv: string[], opts: { sig
     cwd: '/',
     env: {},
     sys: ctSystem(table),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  } as Parameters<typeof conntrack>[0]);
+    signal: opts.signal,
+  });
   return { stdout, stderr, status };
 }
 

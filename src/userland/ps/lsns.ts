@@ -72,7 +72,8 @@ function rows(ctx: CommandContext, types: Set<NsType>, onlyPid?: number): Row[] 
 
 function table(ctx: CommandContext, cols: string[], data: Row[], headings: boolean): string {
   const cells = data.map((r) => cols.map((c) => COLUMNS[c].value(r, ctx)));
-  const widths = cols.map((c, k) => Math.max(headings ? c.length : 0, ...cells.map((row) => row[k].length)));
+  // libsmartcols sizes columns for their headers even when it does not print them (-n).
+  const widths = cols.map((c, k) => Math.max(c.length, ...cells.map((row) => row[k].length)));
   const line = (row: string[]): string =>
     row.map((v, k) => (COLUMNS[cols[k]].right ? v.padStart(widths[k]) : k === cols.length - 1 ? v : v.padEnd(widths[k]))).join(' ') + '\n';
   return (headings ? line(cols) : '') + cells.map(line).join('');

@@ -24,7 +24,8 @@ interface Column {
 /** Memory the machine has, in KiB (for %MEM). */
 const MEM_TOTAL_KB = 16 * 1024 * 1024;
 
-const pct = (v: number): string => v.toFixed(1);
+/** procps prints tenths, truncated (pr_pmem: rss * 1000 / total). */
+const pct = (tenths: number): string => `${Math.floor(tenths / 10)}.${Math.floor(tenths) % 10}`;
 const col = (header: string, width: number, right: boolean, value: Column['value']): Column => ({ header, width, right, value });
 
 /** The format specifiers ps knows here, with the header and width procps gives each (PIDs for a pid_max of 4194304). */
@@ -64,8 +65,8 @@ const SPECS: Record<string, () => Column> = {
   lstart: () => col('STARTED', 24, true, (p) => ctime(p.start)),
   '%cpu': () => col('%CPU', 4, true, () => pct(0)),
   pcpu: () => col('%CPU', 4, true, () => pct(0)),
-  '%mem': () => col('%MEM', 4, true, (p) => pct((p.rss * 100) / MEM_TOTAL_KB)),
-  pmem: () => col('%MEM', 4, true, (p) => pct((p.rss * 100) / MEM_TOTAL_KB)),
+  '%mem': () => col('%MEM', 4, true, (p) => pct((p.rss * 1000) / MEM_TOTAL_KB)),
+  pmem: () => col('%MEM', 4, true, (p) => pct((p.rss * 1000) / MEM_TOTAL_KB)),
   c: () => col('C', 2, true, () => '0'),
   netns: () => col('NETNS', 10, true, (p) => String(p.netns.inode)),
 };
@@ -107,27 +108,23 @@ interface Request {
   headers: boolean;
 }
 
-/** `-o` lists: comma or space separated, each `name` or `name=HEADER` (the header runs to the end). */
+/** `-o` lists: comma or space separated, each `name` or `name=HEADER` (an empty header hides it). */
 function parseFormat(text: string): Column[] {
-  const out: Column[] = [];
-  const items = text.split(/[ ,]+/).filter(Boolean);
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const eq = item.indexOf('=');
-    const name = (eq < 0 ? item : item.slice(0, eq)).toLowerCase();
-    const c = specColumn(name);
-    if (!c || name === 'uid_hack' || name === 'bsdstart_u') throw new PsError(`unknown user-defined format specifier "${eq < 0 ? item : item.slice(0, eq)}"`);
-    if (eq >= 0) {
-      // A header takes the rest of the argument, commas included.
-      const rest = [item.slice(eq + 1), ...items.slice(i + 1)].join(',');
-      c.header = rest;
-      c.width = Math.max(c.width, rest.length);
-      out.push(c);
-      break;
-    }
-    out.push(c);
-  }
-  return out;
+  return text
+    .split(/[ ,]+/)
+    .filter(Boolean)
+    .map((item) => {
+      const eq = item.indexOf('=');
+      const raw = eq < 0 ? item : item.slice(0, eq);
+      const name = raw.toLowerCase();
+      const c = name === 'uid_hack' || name === 'bsdstart_u' ? undefined : specColumn(name);
+      if (!c) throw new PsError(`unknown user-defined format specifier "${raw}"`);
+      if (eq >= 0) {
+        c.header = item.slice(eq + 1);
+        c.width = Math.max(c.width, c.header.length);
+      }
+      return c;
+    });
 }
 
 function parsePids(text: string): number[] {

@@ -11,14 +11,19 @@ export type ParamOp =
 /** A piece of a word; `quoted` parts are exempt from field splitting, globbing and tilde expansion. */
 export type WordPart =
   | { kind: 'lit'; text: string; quoted: boolean }
-  /** `$NAME`, `${NAME}`, `$?`, `${NAME:-word}`...; `arg2` is the replacement of `/` or the length of `sub`. */
-  | { kind: 'param'; name: string; quoted: boolean; op?: ParamOp; arg?: Word; arg2?: Word }
+  /**
+   * `$NAME`, `${NAME}`, `$?`, `${NAME:-word}`...; `arg2` is the replacement of `/` or the length of
+   * `sub`; `index` is the subscript of `${NAME[...]}` (`@` and `*` included).
+   */
+  | { kind: 'param'; name: string; quoted: boolean; op?: ParamOp; arg?: Word; arg2?: Word; index?: Word }
   /** `$(...)` or backquotes: the source of the inner script and the line it starts on. */
   | { kind: 'cmdsub'; script: string; quoted: boolean; line: number }
   /** `$((...))`: the expression, itself subject to parameter expansion before it is evaluated. */
   | { kind: 'arith'; expr: Word; quoted: boolean }
   /** A `${...}` bash cannot parse; an error when (and only if) it is expanded, as in bash. */
-  | { kind: 'bad'; text: string; quoted: boolean };
+  | { kind: 'bad'; text: string; quoted: boolean }
+  /** The `(a b c)` of an array assignment `name=(a b c)`: its items as words. */
+  | { kind: 'array'; items: Word[]; quoted: false };
 
 export type Word = WordPart[];
 
@@ -44,7 +49,8 @@ interface Located {
 
 export interface SimpleCommand extends Located {
   type: 'simple';
-  assigns: { name: string; value: Word; raw: string; append: boolean }[];
+  /** `NAME=value`, `NAME+=value`, `NAME[index]=value`; an array value is one `array` part. */
+  assigns: { name: string; index?: Word; value: Word; raw: string; append: boolean }[];
   words: Word[];
   /** Each word's source text, for `jobs` and `set -x`-free printing of the command. */
   raws: string[];

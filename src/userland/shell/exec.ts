@@ -7,6 +7,7 @@ import type { Command, CommandContext, System } from '../command.ts';
 import { FsError, resolvePath } from '../../host/sim/fs.ts';
 import type { AndOr, CommandNode, FunctionDef, List, Pipeline, SimpleCommand } from './ast.ts';
 import { BUILTINS, REAPS_JOBS } from './builtins.ts';
+import { restoreVar } from './arrays.ts';
 import { braceExpand } from './brace.ts';
 import { checkKilled, runCompound, type Runner } from './compound.ts';
 import { expandFields, expandString, ExpansionError, type Expander } from './expand.ts';
@@ -323,7 +324,7 @@ function commandContext(argv: string[], env: Record<string, string>, state: Shel
 function childState(state: ShellState, sys: System | undefined): ShellState {
   const child = subshellState(state);
   if (sys && sys !== state.sys) {
-    child.sys = sys;
+    child.sys = state.signal ? backgroundSystem(sys) : sys;
     child.fs = sys.files?.() ?? state.fs;
   }
   return child;
@@ -415,10 +416,7 @@ export async function callFunction(fn: FunctionDef, argv: string[], state: Shell
     if (e instanceof ReturnSignal) return e.status;
     throw e;
   } finally {
-    for (const [k, v] of state.locals.pop()!) {
-      if (v === undefined) delete state.env[k];
-      else state.env[k] = v;
-    }
+    for (const [k, saved] of state.locals.pop()!) restoreVar(state, k, saved);
     state.positional = saved.positional;
     state.loopDepth = saved.loopDepth;
     state.callDepth--;

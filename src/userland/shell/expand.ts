@@ -4,7 +4,8 @@
  * unquoted `*?[`), then quote removal.
  */
 import type { Word } from './ast.ts';
-import { ArithError, evaluate } from './arith.ts';
+import { ArithError, evaluate, type ArithVars } from './arith.ts';
+import { asArray, resolveIndex, setScalar, type ShellArray } from './arrays.ts';
 import { braceExpand } from './brace.ts';
 import { expandPathname } from './glob.ts';
 import { escapePattern } from './pattern.ts';
@@ -32,7 +33,32 @@ function argExpander(ex: Expander): ArgExpander {
     string: (w) => expandString(w, ex),
     pattern: (w) => expandPattern(w, ex),
     arith: (w) => arithValue(w, ex),
+    arithText: (t) => arithText(t, ex.state),
+    assignElement: (name, index, value) => assignElement(name, index, value, false, ex),
   };
+}
+
+/** Evaluates arithmetic text; errors are fatal expansion errors. */
+function arithText(text: string, state: ShellState): Promise<bigint> {
+  try {
+    return Promise.resolve(evaluate(text, arithVars(state)));
+  } catch (e) {
+    if (e instanceof ArithError) throw new ExpansionError(e.message, 1);
+    throw e;
+  }
+}
+
+/** `name[index]=value` (or `+=`): the index is a string for associative arrays, arithmetic otherwise. */
+export async function assignElement(name: string, index: Word, value: string, append: boolean, ex: Expander): Promise<void> {
+  const state = ex.state;
+  const arr = asArray(state, name);
+  const sub = await expandString(index, ex);
+  let key: string | undefined = sub;
+  if (!arr.assoc) {
+    key = resolveIndex(arr, await arithText(sub, state));
+    if (key === undefined) throw new ExpansionError(`${name}[${sub}]: bad array subscript`, 1);
+  }
+  arr.items.set(key, append ? (arr.items.get(key) ?? '') + value : value);
 }
 
 /** `~`, `~/x`, `~root`, `~+`, `~-` at the start of an unquoted word; undefined if not a known home. */
@@ -81,6 +107,12 @@ async function segments(word: Word, ex: Expander, inArg = false): Promise<Seg[]>
       }
       case 'bad':
         throw new ExpansionError(`${part.text}: bad substitution`, 1);
+      case 'array':
+        // Only an assignment gives `(...)` a meaning; anywhere else it is its text.
+        out.push({ text: '(', quoted: false, split: false });
+        for (const item of part.items) out.push(...(await segments(item, ex)), { text: ' ', quoted: true, split: false });
+        out.push({ text: ')', quoted: false, split: false });
+        break;
     }
   }
   // "$@" with no parameters makes no field at all, even though it was written in quotes.
@@ -179,21 +211,26 @@ export async function expandPattern(word: Word, ex: Expander): Promise<string> {
 
 /** Evaluates an arithmetic expression word; errors are fatal expansion errors. */
 export async function arithValue(expr: Word, ex: Expander): Promise<bigint> {
-  const text = await expandString(expr, ex);
-  try {
-    return evaluate(text, arithVars(ex.state));
-  } catch (e) {
-    if (e instanceof ArithError) throw new ExpansionError(e.message, 1);
-    throw e;
-  }
+  return arithText(await expandString(expr, ex), ex.state);
 }
 
-/** How arithmetic reads and assigns the shell's variables. */
-export function arithVars(state: ShellState) {
+/** How arithmetic reads and assigns the shell's variables, array elements (`a[2]`, `m[key]`) included. */
+export function arithVars(state: ShellState): ArithVars {
+  const element = (ref: string): { arr: ShellArray; key?: string } | undefined => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s.exec(ref);
+    if (!m) return undefined;
+    const arr = asArray(state, m[1]);
+    return { arr, key: arr.assoc ? m[2] : resolveIndex(arr, evaluate(m[2], arithVars(state))) };
+  };
   return {
-    get: (name: string) => getVar(state, name),
-    set: (name: string, value: string) => {
-      state.env[name] = value;
+    get: (name) => {
+      const el = element(name);
+      return el ? (el.key === undefined ? undefined : el.arr.items.get(el.key)) : getVar(state, name);
+    },
+    set: (name, value) => {
+      const el = element(name);
+      if (!el) setScalar(state, name, value);
+      else if (el.key !== undefined) el.arr.items.set(el.key, value);
     },
   };
 }

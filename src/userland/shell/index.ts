@@ -1,6 +1,7 @@
 /** The shell's entry point: run a script (one command line or many) against a command table and a host. */
 import type { CommandTable, System } from '../command.ts';
 import type { FileSystem } from '../../host/sim/fs.ts';
+import type { ShellArray } from './arrays.ts';
 import type { FunctionDef } from './ast.ts';
 import { isolated, runScript } from './exec.ts';
 import { JobTable } from './jobs.ts';
@@ -8,10 +9,22 @@ import { defaultFlags, Input, type ShellFlags, type ShellState } from './state.t
 
 /** What a session keeps from one command line to the next besides cwd and variables. */
 export interface ShellSession {
+  arrays: Map<string, ShellArray>;
   functions: Map<string, FunctionDef>;
   jobs: JobTable;
   flags: ShellFlags;
   positional: string[];
+  startedAt: number;
+  random(): number;
+}
+
+/** $RANDOM's generator: a 32-bit LCG, seeded so every session draws the same numbers. */
+function randomSource(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 16) & 0x7fff;
+  };
 }
 
 export interface ShellOptions {
@@ -40,13 +53,22 @@ export interface ShellOptions {
  * running (as `bash -c` leaves them): they go on while later waits move the host's clock.
  */
 export async function runShell(script: string, opts: ShellOptions): Promise<number> {
-  const session = (opts.session ??= { functions: new Map(), jobs: new JobTable(), flags: defaultFlags(), positional: [] });
+  const session = (opts.session ??= {
+    arrays: new Map(),
+    functions: new Map(),
+    jobs: new JobTable(),
+    flags: defaultFlags(),
+    positional: [],
+    startedAt: opts.sys.now(),
+    random: randomSource(1),
+  });
   const state: ShellState = {
     commands: opts.commands,
     fs: opts.fs,
     sys: opts.sys,
     cwd: opts.cwd,
     env: opts.env,
+    arrays: session.arrays,
     lastStatus: opts.lastStatus ?? 0,
     functions: session.functions,
     positional: session.positional,
@@ -61,6 +83,8 @@ export async function runShell(script: string, opts: ShellOptions): Promise<numb
     locals: [],
     errexitOff: 0,
     traceLevel: 0,
+    startedAt: session.startedAt,
+    random: session.random,
   };
   const io = { stdin: new Input(opts.stdin ?? ''), stdout: opts.stdout, stderr: opts.stderr };
   const status = await isolated(() => runScript(script, state, io), state, io);

@@ -129,3 +129,16 @@ test('a job started with a redirection writes its file as it goes', async () => 
   const r = await sh('(echo a; sleep 1; echo b) > /tmp/log & sleep 0.5; cat /tmp/log; wait; cat /tmp/log');
   assert.equal(r.stdout, 'a\na\nb\n');
 });
+
+test('time reports the (virtual) time a pipeline took, $SECONDS counts it', async () => {
+  const r = await sh('time sleep 61.5; time -p sleep 1 | cat; echo $SECONDS');
+  assert.equal(r.stderr, '\nreal\t1m1.500s\nuser\t0m0.000s\nsys\t0m0.000s\nreal 1.00\nuser 0.00\nsys 0.00\n');
+  assert.equal(r.stdout, '62\n');
+});
+
+test('$RANDOM repeats from one session to the next', async () => {
+  const a = await sh('echo $RANDOM $RANDOM');
+  const b = await sh('echo $RANDOM $RANDOM');
+  assert.equal(a.stdout, b.stdout);
+  assert.match(a.stdout, /^\d+ \d+\n$/);
+});

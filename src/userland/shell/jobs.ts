@@ -148,6 +148,8 @@ export function backgroundSystem(sys: System): System {
   return new Proxy(sys, {
     get(target, key) {
       if (key === 'until') return <T>(p: Promise<T>) => p;
+      // The same host seen from another namespace is still seen from the background.
+      if (key === 'inNetns') return (ns: Parameters<System['inNetns']>[0]) => backgroundSystem(target.inNetns(ns));
       const v: unknown = Reflect.get(target, key, target);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

@@ -152,6 +152,14 @@ export function tokenize(src: string, baseLine = 1): Lexed {
         continue;
       }
     }
+    // `name=(a b c)`: an array assignment; its items are words, the whole is one token.
+    if (src[i] === '(' && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(raw)) {
+      const r = reader.arrayItems(i + 1);
+      i = r.end;
+      const word: Word = [...w.word, { kind: 'array', items: r.items.map((it) => it.word), quoted: false }];
+      tokens.push({ type: 'word', word, raw: src.slice(start, i), ...at(start, i) });
+      continue;
+    }
     tokens.push({ type: 'word', word: w.word, raw, ...at(start, i) });
     if (wantDelim) {
       pending.push({ doc: wantDelim.doc, delim: raw.replace(/["'\\]/g, ''), quoted: /["'\\]/.test(raw), strip: wantDelim.strip, line: reader.line(start) });

@@ -4,6 +4,7 @@
  * changes, substrings, indirection). Produces segments for the field splitter in expand.ts.
  */
 import type { Word, WordPart } from './ast.ts';
+import { arrayKeys, arrayValues, resolveIndex, setScalar } from './arrays.ts';
 import { getVar, ifsOf, type ShellState } from './state.ts';
 import { removePrefix, removeSuffix, replacePattern, matchPattern } from './pattern.ts';
 
@@ -26,33 +27,69 @@ export interface ArgExpander {
   string(word: Word): Promise<string>;
   pattern(word: Word): Promise<string>;
   arith(word: Word): Promise<bigint>;
+  arithText(expr: string): Promise<bigint>;
+  /** `name[index]=value` (for `${a[1]:=x}`). */
+  assignElement(name: string, index: Word, value: string): Promise<void>;
 }
 
 type ParamPart = Extract<WordPart, { kind: 'param' }>;
 
 const SPECIAL = /^(?:[0-9]+|[?$!#@*-])$/;
 
+/** What a parameter names: one value (undefined if unset) or a list (`$@`, `${a[@]}`); `star` for the `*` forms. */
+interface Found {
+  value?: string;
+  list?: string[];
+  star: boolean;
+  /** For `${a[@]}`-style lists: whether offsets count from $0 (positional parameters) or 0 (arrays). */
+  positional?: boolean;
+}
+
+async function lookup(name: string, index: Word | undefined, state: ShellState, ex: ArgExpander): Promise<Found> {
+  if (name === '@' || name === '*') return { list: [...state.positional], star: name === '*', positional: true };
+  if (!index) return { value: getVar(state, name), star: false };
+  const sub = await ex.string(index);
+  const arr = state.arrays.get(name);
+  if (sub === '@' || sub === '*') {
+    const scalar = getVar(state, name);
+    return { list: arr ? arrayValues(arr) : scalar !== undefined ? [scalar] : [], star: sub === '*' };
+  }
+  if (arr?.assoc) return { value: arr.items.get(sub), star: false };
+  const i = await ex.arithText(sub);
+  if (!arr) return { value: i === 0n ? getVar(state, name) : undefined, star: false };
+  const key = resolveIndex(arr, i);
+  return { value: key === undefined ? undefined : arr.items.get(key), star: false };
+}
+
+/** The keys of `${!a[@]}`. */
+function keysOf(name: string, state: ShellState): string[] {
+  const arr = state.arrays.get(name);
+  if (arr) return arrayKeys(arr);
+  return state.env[name] !== undefined ? ['0'] : [];
+}
+
 export async function expandParam(part: ParamPart, state: ShellState, ex: ArgExpander): Promise<Seg[]> {
   const { name, op, quoted } = part;
-  const isList = name === '@' || name === '*';
   const str = (text: string): Seg[] => [{ text, quoted, split: !quoted }];
+  const allIndex = part.index !== undefined && /^[@*]$/.test(await ex.string(part.index));
 
   if (op === 'len') {
-    if (isList) return str(String(state.positional.length));
-    const v = getVar(state, name);
-    if (v === undefined) unbound(state, name);
-    return str(String([...(v ?? '')].length));
+    const f = await lookup(name, part.index, state, ex);
+    if (f.list) return str(String(f.list.length));
+    if (f.value === undefined) unbound(state, name);
+    return str(String([...(f.value ?? '')].length));
   }
 
-  let value: string | undefined;
-  let list: string[] | undefined;
-  if (op === 'indirect') {
-    const ref = getVar(state, name) ?? '';
-    if (!/^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$!#@*-])$/.test(ref)) throw new ExpansionError(`${ref}: invalid indirect expansion`, 1);
-    if (ref === '@' || ref === '*') list = [...state.positional];
-    else value = getVar(state, ref);
-  } else if (isList) list = [...state.positional];
-  else value = getVar(state, name);
+  let found: Found;
+  if (op === 'indirect' && allIndex) found = { list: keysOf(name, state), star: false };
+  else if (op === 'indirect') {
+    const ref = (await lookup(name, part.index, state, ex)).value ?? '';
+    const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$!#@*-])(?:\[(.*)\])?$/s.exec(ref);
+    if (!m) throw new ExpansionError(`${ref}: invalid indirect expansion`, 1);
+    found = await lookup(m[1], m[2] === undefined ? undefined : [{ kind: 'lit', text: m[2], quoted: true }], state, ex);
+  } else found = await lookup(name, part.index, state, ex);
+  let { value, list } = found;
+  const isList = list !== undefined;
 
   const isSet = list ? list.length > 0 : value !== undefined;
   const nonNull = list ? list.join('') !== '' : !!value;
@@ -69,9 +106,10 @@ export async function expandParam(part: ParamPart, state: ShellState, ex: ArgExp
     case '=':
     case ':=':
       if (op === '=' ? !isSet : !nonNull) {
-        if (SPECIAL.test(name)) throw new ExpansionError(`$${name}: cannot assign in this way`, 1);
+        if (SPECIAL.test(name) || allIndex) throw new ExpansionError(`$${name}: cannot assign in this way`, 1);
         value = await ex.string(arg);
-        state.env[name] = value;
+        if (part.index) await ex.assignElement(name, part.index, value);
+        else setScalar(state, name, value);
         list = undefined;
       }
       break;
@@ -129,7 +167,7 @@ export async function expandParam(part: ParamPart, state: ShellState, ex: ArgExp
     case 'sub': {
       const off = Number(await ex.arith(arg));
       const len = part.arg2 ? Number(await ex.arith(part.arg2)) : undefined;
-      if (list) list = sliceList([state.arg0, ...list], off, len);
+      if (list) list = sliceList(found.positional ? [state.arg0, ...list] : list, off, len);
       else value = sliceString(value ?? '', off, len);
       break;
     }
@@ -137,7 +175,7 @@ export async function expandParam(part: ParamPart, state: ShellState, ex: ArgExp
 
   if (list) {
     if (map) list = list.map(map);
-    return listSegs(list, name === '*' || (op === 'indirect' && getVar(state, name) === '*'), quoted, state);
+    return listSegs(list, found.star, quoted, state);
   }
   const v = value ?? '';
   return str(map ? map(v) : v);

@@ -5,6 +5,7 @@
 import type { CommandContext, CommandTable, System } from '../command.ts';
 import type { FileSystem } from '../../host/sim/fs.ts';
 import type { FunctionDef } from './ast.ts';
+import { copyArrays, scalarOf, type SavedVar, type ShellArray } from './arrays.ts';
 import type { JobTable } from './jobs.ts';
 
 export type Sink = (text: string) => void;
@@ -70,6 +71,8 @@ export interface ShellState {
   cwd: string;
   /** Variables (every one is exported: there is no separate set of shell-only variables). */
   env: Record<string, string>;
+  /** Array variables (never exported). */
+  arrays: Map<string, ShellArray>;
   lastStatus: number;
   functions: Map<string, FunctionDef>;
   positional: string[];
@@ -88,13 +91,17 @@ export interface ShellState {
   /** Function calls (and sourced files) in progress: `return` needs one. */
   callDepth: number;
   /** Variables saved by `local`, one map per function call in progress. */
-  locals: Map<string, string | undefined>[];
+  locals: Map<string, SavedVar>[];
   /** Above zero while a failure must not trigger `set -e` (conditions, left of && and ||). */
   errexitOff: number;
   /** Command substitutions deep (the number of `+` in `set -x` output). */
   traceLevel: number;
   /** Set inside a background job: aborted when the job is killed. */
   signal?: AbortSignal;
+  /** When the session started (host time, ms), for $SECONDS. */
+  startedAt: number;
+  /** $RANDOM: 0..32767 from a generator seeded per session, so runs repeat. */
+  random(): number;
 }
 
 /** A copy of the state for `( ... )`, pipeline stages, `$(...)` and jobs: changes do not come back. */
@@ -102,6 +109,7 @@ export function subshellState(state: ShellState): ShellState {
   return {
     ...state,
     env: { ...state.env },
+    arrays: copyArrays(state.arrays),
     functions: new Map(state.functions),
     positional: [...state.positional],
     flags: { ...state.flags },
@@ -168,11 +176,24 @@ export function getVar(state: ShellState, name: string): string | undefined {
     case 'LINENO':
       return String(state.line);
   }
-  const v = state.env[name];
+  const v = scalarOf(state, name);
   if (v !== undefined) return v;
   // Shell variables bash always has; scripts test $EUID to check they run as root.
-  if (name === 'EUID' || name === 'UID') return '0';
-  if (name === 'IFS') return ' \t\n';
+  switch (name) {
+    case 'EUID':
+    case 'UID':
+      return '0';
+    case 'IFS':
+      return ' \t\n';
+    case 'PWD':
+      return state.cwd;
+    case 'SECONDS':
+      return String(Math.floor((state.sys.now() - state.startedAt) / 1000));
+    case 'RANDOM':
+      return String(state.random());
+    case 'BASHPID':
+      return String(state.jobs.shellPid);
+  }
   return undefined;
 }
 

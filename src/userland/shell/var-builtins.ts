@@ -1,5 +1,6 @@
 /** Builtins about variables and options: export, unset, local, declare, readonly, set, shift, read, let, shopt. */
 import { ArithError, evaluate } from './arith.ts';
+import { saveVar } from './arrays.ts';
 import { arithVars } from './expand.ts';
 import { printCommand } from './print.ts';
 import { getVar, ifsOf, shellError, shellQuote, type Builtin, type BuiltinContext, type ShellFlags, type ShellState } from './state.ts';
@@ -22,7 +23,7 @@ function assignArg(ctx: BuiltinContext, state: ShellState, cmd: string, arg: str
 /** Makes `name` local to the running function: its value is restored when the function returns. */
 function makeLocal(state: ShellState, name: string): void {
   const scope = state.locals[state.locals.length - 1];
-  if (!scope.has(name)) scope.set(name, state.env[name]);
+  if (!scope.has(name)) scope.set(name, saveVar(state, name));
 }
 
 function declareLine(name: string, value: string): string {

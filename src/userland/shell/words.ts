@@ -201,21 +201,30 @@ export class WordReader {
     const nameAt = (k: number) => NAME.exec(src.slice(k, k + 200))?.[0];
     if ((src[j] === '#' || src[j] === '!') && src[j + 1] !== '}') {
       const name = nameAt(j + 1);
-      if (name !== undefined && src[j + 1 + name.length] === '}') {
-        return { part: { kind: 'param', name, quoted, op: src[j] === '#' ? 'len' : 'indirect' }, end: j + name.length + 2 };
+      if (name !== undefined) {
+        const sub = this.subscript(j + 1 + name.length, name);
+        if (src[sub.end] === '}') {
+          const part: WordPart = { kind: 'param', name, quoted, op: src[j] === '#' ? 'len' : 'indirect' };
+          if (sub.index) part.index = sub.index;
+          return { part, end: sub.end + 1 };
+        }
       }
     }
     const name = nameAt(j);
     if (name === undefined) return this.bad(i, quoted);
-    j += name.length;
-    if (src[j] === '}') return { part: { kind: 'param', name, quoted }, end: j + 1 };
+    const sub = this.subscript(j + name.length, name);
+    j = sub.end;
+    const index = sub.index ? { index: sub.index } : {};
+    if (src[j] === '}') return { part: { kind: 'param', name, quoted, ...index }, end: j + 1 };
     let op = PARAM_OPS.find((o) => src.startsWith(o, j));
     if (!op && src[j] === ':') op = 'sub';
     if (!op) return this.bad(i, quoted);
     j += op === 'sub' ? 1 : op.length;
-    const part: WordPart = { kind: 'param', name, quoted, op };
+    const part: WordPart = { kind: 'param', name, quoted, op, ...index };
     const split = op === 'sub' ? ':' : op.startsWith('/') ? '/' : '';
-    let r = this.paramArg(j, quoted, split);
+    // A pattern is read as if unquoted even inside "...": only its own quotes make it literal.
+    const pattern = /^[#%/^,]/.test(op);
+    let r = this.paramArg(j, quoted && !pattern, split);
     part.arg = r.word;
     if (split && src[r.end] === split) {
       r = this.paramArg(r.end + 1, quoted, '');
@@ -223,6 +232,33 @@ export class WordReader {
     }
     if (src[r.end] !== '}') throw new ShellSyntaxError("unexpected EOF while looking for matching `}'");
     return { part, end: r.end + 1 };
+  }
+
+  /** `[...]` after an array name in `${...}`: the subscript as a word (`@` and `*` as themselves). */
+  private subscript(j: number, name: string): { index?: Word; end: number } {
+    if (this.src[j] !== '[' || !/^[A-Za-z_]/.test(name)) return { end: j };
+    const r = this.unquoted(j + 1, (k) => this.src[k] === ']' || this.src[k] === '}');
+    if (this.src[r.end] !== ']') return { end: j };
+    return { index: r.word, end: r.end + 1 };
+  }
+
+  /** The items of `name=(...)` from `i` (after the `(`): words over any number of lines. */
+  arrayItems(i: number): { items: { word: Word; raw: string }[]; end: number } {
+    const src = this.src;
+    const items: { word: Word; raw: string }[] = [];
+    while (i < src.length) {
+      const c = src[i];
+      if (c === ' ' || c === '\t' || c === '\n') i++;
+      else if (c === '#') while (i < src.length && src[i] !== '\n') i++;
+      else if (c === ')') return { items, end: i + 1 };
+      else if (META.has(c)) throw new ShellSyntaxError(`syntax error near unexpected token \`${c}'`);
+      else {
+        const w = this.word(i);
+        items.push({ word: w.word, raw: src.slice(i, w.end) });
+        i = w.end;
+      }
+    }
+    throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
   }
 
   /** The word after a `${NAME` operator, up to `}` (or the `split` character, for `/` and `:`). */
