@@ -197,7 +197,14 @@ export function settle(kernel: Kernel, changed: Link[]): void {
   for (const ns of kernel.namespaces)
     for (const l of ns.links.values()) {
       const c = l.rawCarrier;
-      if (l.lastCarrier !== undefined && l.lastCarrier !== c) l.carrierChanges++;
+      if (l.lastCarrier !== undefined && l.lastCarrier !== c) {
+        l.carrierChanges++;
+        // neigh_carrier_down: a device losing carrier forgets all but its permanent neighbours.
+        if (!c) ns.neigh.flushDev(l, true);
+        // The RTM_NEWLINK this sends numbers the peer's namespace, as every notification does.
+        const other = l.peer?.ns ?? l.lower?.ns;
+        if (other && other !== ns) ns.nsid(other);
+      }
       l.lastCarrier = c;
     }
   const order: Link[] = [];

@@ -60,6 +60,8 @@ export interface BridgeInfo {
   hadPorts?: boolean;
   /** The MTU was set by hand, so it no longer follows the smallest port MTU. */
   mtuSet?: boolean;
+  /** When the bridge was last brought up: its fdb garbage collection runs 0.1 s later, then every ageing time. */
+  upSince?: number;
 }
 
 /** Settings of a device enslaved to a bridge (`bridge link`, `ip -d link` brport part). */
@@ -72,6 +74,8 @@ export interface BridgePort {
   priority: number;
   /** The port number the bridge gave it (first free from 1). */
   portNo?: number;
+  /** When the port went forwarding: the forward delay timer runs from then even without STP. */
+  forwardingSince?: number;
   mcastFlood?: boolean;
   bcastFlood?: boolean;
   neighSuppress?: boolean;
@@ -252,9 +256,13 @@ export class Link {
     return this.iflink !== this.ifindex ? 'LOWERLAYERDOWN' : 'DOWN';
   }
 
-  /** dev->promiscuity: the user's request plus one for being a bridge port. */
+  /**
+   * dev->promiscuity: the user's request, one for being a bridge port, and one while macvlans
+   * run on it (their MACs go to its unicast list, which a veth cannot filter: __dev_set_rx_mode).
+   */
   get promiscuity(): number {
-    return this.promisc + (this.master ? 1 : 0);
+    const macvlans = this.adminUp && [...this.ns.links.values()].some((l) => l.kind === 'macvlan' && l.lower === this && l.adminUp && l.mac !== this.mac);
+    return this.promisc + (this.master ? 1 : 0) + (macvlans ? 1 : 0);
   }
 
   /** dev->allmulti: the user's request plus one for being a bridge port. */

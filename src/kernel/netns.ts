@@ -204,7 +204,7 @@ export class NetNs {
     }
     link.ifindex = this.allocIfindex(spec.ifindex);
     this.register(link);
-    if (link.lower && link.lower.ns !== this) this.kernel.pairNsids(this, link.lower.ns);
+    if (link.lower && link.lower.ns !== this) this.nsid(link.lower.ns);
     return link;
   }
 
@@ -228,7 +228,10 @@ export class NetNs {
     link.peer = peer;
     peer.peer = link;
     // The peer's RTM_NEWLINK is sent first: its namespace numbers ours before we number it.
-    this.kernel.pairNsids(peerNs, this);
+    if (peerNs !== this) {
+      peerNs.nsid(this);
+      this.nsid(peerNs);
+    }
     return link;
   }
 
@@ -300,7 +303,10 @@ export class NetNs {
     for (const a of this.addresses(link)) this.fibAddIfaddr(link, a);
     if (link.kind === 'loopback') this.inet6.loopbackUp(link);
     if (link.master) this.bridgeSync(link.master);
-    if (link.kind === 'bridge') this.bridgeSync(link);
+    if (link.kind === 'bridge') {
+      link.bridge!.upSince = this.kernel.clock.now;
+      this.bridgeSync(link);
+    }
   }
 
   private close(link: Link): void {
@@ -390,7 +396,11 @@ export class NetNs {
   bridgeSync(bridge: Link): void {
     const info = bridge.bridge!;
     const ports = bridge.ports();
-    for (const p of ports) p.port!.state = bridge.adminUp && p.running ? 'forwarding' : 'disabled';
+    for (const p of ports) {
+      const state = bridge.adminUp && p.running ? 'forwarding' : 'disabled';
+      if (state === 'forwarding' && p.port!.state !== 'forwarding') p.port!.forwardingSince = this.kernel.clock.now;
+      p.port!.state = state;
+    }
     if (!info.macSet && info.hadPorts) bridge.mac = ports.length ? ports.map((p) => p.mac).sort()[0] : ZERO_MAC;
     if (!info.mtuSet && ports.length) bridge.mtu = Math.min(...ports.map((p) => p.mtu));
     // Entries that still hold keep their place (the kernel lists the fdb newest first); entries
@@ -406,17 +416,19 @@ export class NetNs {
    */
   moveLink(link: Link, to: NetNs): void {
     if (to === this) return;
-    if (link.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
-    if (to.link(link.name)) throw new KernelError('EEXIST');
+    if (link.kind === 'loopback' || link.kind === 'bridge') throw new KernelError('EINVAL', 'The interface netns is immutable');
+    if (to.link(link.name)) throw new KernelError('EEXIST', 'An interface with the same name exists in the target netns');
     const ifindex = to.links.has(link.ifindex) ? to.allocIfindex() : link.ifindex;
-    if (link.kind === 'bridge') for (const p of link.ports()) this.releasePort(p);
     this.unregister(link);
     link.ns = to;
     link.ifindex = ifindex;
     link.qdisc = 'noop';
     to.register(link);
+    // RTM_DELLINK here carries the new namespace's id (IFLA_NEW_NETNSID), RTM_NEWLINK there the
+    // id of the namespace the device's peer or lower device is in: both get allocated.
+    this.nsid(to);
     const other = link.peer?.ns ?? link.lower?.ns;
-    if (other) this.kernel.pairNsids(to, other);
+    if (other && other !== to) to.nsid(other);
     settle(this.kernel, [link, ...(link.peer ? [link.peer] : [])]);
   }
 

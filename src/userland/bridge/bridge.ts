@@ -37,7 +37,9 @@ function run(ctx: CommandContext, io: Out): number {
       return 0;
     } else if (matches(opt, '-stats') || matches(opt, '-statistics')) opts.stats = true;
     else if (matches(opt, '-details')) opts.details = true;
-    else if (matches(opt, '-oneline') || matches(opt, '-timestamp') || matches(opt, '-force') || matches(opt, '-compressvlans')) continueOpt();
+    else if (matches(opt, '-oneline') || matches(opt, '-timestamp') || matches(opt, '-force') || matches(opt, '-compressvlans')) {
+      // One-line output, timestamps and the rest change nothing the model prints.
+    }
     else if (matches(opt, '-netns')) {
       argv.shift();
       const name = argv[0];
@@ -53,7 +55,9 @@ function run(ctx: CommandContext, io: Out): number {
       ns = target;
     } else if (matches(opt, '-json')) opts.json = true;
     else if (matches(opt, '-pretty')) opts.pretty = true;
-    else if (opt === '-color' || opt.startsWith('-color=')) continueOpt();
+    else if (opt === '-color' || opt.startsWith('-color=')) {
+      // No colours: output is never a terminal here.
+    }
     else {
       io.err(`Option "${opt}" is unknown, try "bridge help".\n`);
       return 255;
@@ -78,9 +82,6 @@ function run(ctx: CommandContext, io: Out): number {
   io.err(`Object "${obj}" is unknown, try "bridge help".\n`);
   return 255;
 }
-
-/** Options the model has nothing to do with (one-line output, timestamps, colours) are accepted and ignored. */
-function continueOpt(): void {}
 
 export const bridge: Command = (ctx) => {
   const io: Out = { out: ctx.stdout, err: ctx.stderr };

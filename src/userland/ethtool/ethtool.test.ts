@@ -23,7 +23,7 @@ function realSetup(pod: string): string[] {
 
 const DEVICES = ['veth1', 'eth0', 'veth2', 'cni0', 'br1', 'flannel.1', 'mv0', 'lo', 'nope'];
 const COMMANDS = [
-  ...DEVICES.flatMap((d) => [`ethtool ${d}`, `ethtool -i ${d}`, `ethtool -S ${d}`, `ethtool --driver ${d}`, `ethtool --statistics ${d}`]),
+  ...DEVICES.flatMap((d) => [`ethtool ${d}`, `ethtool -i ${d}`, `ethtool -S ${d}`, `ethtool --driver ${d}`, `ethtool --statistics ${d}`, `ethtool -k ${d}`]),
   'ethtool', 'ethtool -i', 'ethtool -S veth1 extra', 'ethtool -S -i veth1', 'ethtool -X veth1', 'ethtool veth1 extra',
 ];
 

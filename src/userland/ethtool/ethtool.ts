@@ -1,10 +1,12 @@
 /**
  * `ethtool` (6.1) for the virtual devices the model has: link settings (`ethtool DEV`), driver
- * information (`-i`) and NIC statistics (`-S`, where a veth tells its peer's ifindex), with the
- * texts and exit statuses the real tool gives for each kind of device and for missing ones.
+ * information (`-i`), NIC statistics (`-S`, where a veth tells its peer's ifindex) and offload
+ * features (`-k`), with the texts and exit statuses the real tool gives for each kind of device
+ * and for missing ones.
  */
 import type { Command } from '../command.ts';
 import type { Link } from '../../kernel/link.ts';
+import { featuresOf } from './features.ts';
 
 interface Driver {
   driver: string;
@@ -82,7 +84,10 @@ const BAD_ARGS = 'ethtool: bad command line argument(s)\nFor more information ru
 /** What a settings query prints for a device the kernel does not know: each netlink request fails twice, then "No data available" on stdout. */
 const NO_DEVICE_SETTINGS = 'netlink error: no device matches name (offset 24)\nnetlink error: No such device\n'.repeat(5);
 
-const MODES: Record<string, 'driver' | 'stats'> = { '-i': 'driver', '--driver': 'driver', '-S': 'stats', '--statistics': 'stats' };
+const MODES: Record<string, 'driver' | 'stats' | 'features'> = {
+  '-i': 'driver', '--driver': 'driver', '-S': 'stats', '--statistics': 'stats',
+  '-k': 'features', '--show-features': 'features', '--show-offload': 'features',
+};
 
 /**
  * ethtool's command line: either `DEVNAME` (link settings; anything after it is ignored) or one
@@ -90,7 +95,7 @@ const MODES: Record<string, 'driver' | 'stats'> = { '-i': 'driver', '--driver': 
  */
 export const ethtool: Command = (ctx) => {
   const args = ctx.argv.slice(1);
-  let mode: 'settings' | 'driver' | 'stats' = 'settings';
+  let mode: 'settings' | 'driver' | 'stats' | 'features' = 'settings';
   let dev = args[0];
   if (dev === undefined || (dev.startsWith('-') && !MODES[dev])) {
     ctx.stderr(BAD_ARGS);
@@ -117,6 +122,13 @@ export const ethtool: Command = (ctx) => {
         return 71;
       }
       ctx.stdout(showDriver(link));
+      return 0;
+    case 'features':
+      if (!link || !featuresOf(link)) {
+        ctx.stderr('netlink error: no device matches name (offset 24)\nnetlink error: No such device\n');
+        return 1;
+      }
+      ctx.stdout(`Features for ${link.name}:\n${featuresOf(link)}`);
       return 0;
     case 'stats':
       if (!link) {

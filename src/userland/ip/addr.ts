@@ -122,12 +122,17 @@ export function newFilter(ctx: IpCtx): LinkFilter {
   return { ifindex: 0, up: false, master: 0, group: -1, family: ctx.opts.family, oneline: !!ctx.opts.oneline, scope: 0, scopemask: 0, flags: 0, flagmask: 0, showqueue: false };
 }
 
-/** Where a device's IFLA_LINK points, and whether through another namespace (IFLA_LINK_NETNSID). */
+/**
+ * Where a device's IFLA_LINK points, and through which other namespace (IFLA_LINK_NETNSID).
+ * The kernel sends IFLA_LINK when iflink differs from the ifindex, and always when the link is
+ * in another namespace (where the indexes may well coincide).
+ */
 function linkTarget(link: Link): { iflink: number; other?: NetNs } | undefined {
-  const iflink = link.iflink;
-  if (iflink === link.ifindex && link.kind !== 'ipip') return undefined;
   const target = link.kind === 'veth' ? link.peer : link.lower;
-  return { iflink, other: target && target.ns !== link.ns ? target.ns : undefined };
+  const other = target && target.ns !== link.ns ? target.ns : undefined;
+  const iflink = link.iflink;
+  if (iflink === link.ifindex && link.kind !== 'ipip' && !other) return undefined;
+  return { iflink, other };
 }
 
 /** print_name_and_link: `name@peer`, `name@ifN`, `name@NONE`; returns the M-DOWN flag. */
@@ -298,7 +303,7 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
     const queues = link.kind === 'veth' ? POSSIBLE_CPUS : 1;
     out.any('num_tx_queues', `numtxqueues ${queues} `, queues);
     out.any('num_rx_queues', `numrxqueues ${queues} `, queues);
-    for (const [k, v] of [['gso_max_size', 65536], ['gso_max_segs', 65535], ['tso_max_size', 524280], ['tso_max_segs', 65535], ['gro_max_size', 65536]] as const) out.any(k, `${k} ${v} `, v);
+    for (const [k, v] of [['gso_max_size', 65536], ['gso_max_segs', 65535], ['tso_max_size', tsoMaxSize(link)], ['tso_max_segs', 65535], ['gro_max_size', 65536]] as const) out.any(k, `${k} ${v} `, v);
   }
   if ((doLink || o.details) && link.alias !== undefined) {
     out.fp(`${out.sl}    `);
@@ -310,6 +315,27 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
   }
   out.fp('\n');
   return 1;
+}
+
+/**
+ * dev->tso_max_size: lo, veth and bridges raise it to GSO_MAX_SIZE (524280); stacked devices
+ * take their lower device's; the rest keep the legacy 65536.
+ */
+function tsoMaxSize(link: Link): number {
+  switch (link.kind) {
+    case 'loopback':
+    case 'veth':
+    case 'bridge':
+      return 524280;
+    case 'vxlan': {
+      const lower = link.vxlan?.dev !== undefined ? link.ns.links.get(link.vxlan.dev) : undefined;
+      return lower ? tsoMaxSize(lower) : 65536;
+    }
+    case 'macvlan':
+      return link.lower ? tsoMaxSize(link.lower) : 65536;
+    default:
+      return 65536;
+  }
 }
 
 /** IFLA_INFO_KIND: devices made through rtnl_link_ops (all but lo). */

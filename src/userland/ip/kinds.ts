@@ -409,12 +409,22 @@ function timer(name: string, secs: number): string {
   return `${name} ${String(whole).padStart(4)}.${String(cs).padStart(2, '0')} `;
 }
 
-/** The bridge's garbage collection timer: it runs every ageing time/10... shown as time to go. */
+/** The bridge's fdb garbage collection: 0.1 s after it came up, then every ageing time. */
 function gcTimerSecs(bridge: Link): number {
-  if (!bridge.adminUp) return 0;
-  const period = bridge.bridge!.ageingTime / 100;
-  const now = bridge.ns.kernel.clock.now / 1000;
-  return period - (now % period);
+  const b = bridge.bridge!;
+  if (!bridge.adminUp || b.upSince === undefined) return 0;
+  const elapsed = (bridge.ns.kernel.clock.now - b.upSince) / 1000;
+  if (elapsed < 0.1) return 0.1 - elapsed;
+  const period = b.ageingTime / 100;
+  return period - ((elapsed - 0.1) % period);
+}
+
+/** The forward delay timer a port arms when it starts forwarding (br_make_forwarding). */
+function forwardDelaySecs(port: Link): number {
+  const p = port.port!;
+  if (p.state !== 'forwarding' || p.forwardingSince === undefined) return 0;
+  const left = port.master!.bridge!.forwardDelay / 100 - (port.ns.kernel.clock.now - p.forwardingSince) / 1000;
+  return Math.max(0, left);
 }
 
 /** The `-d` options of a device's own kind (lu->print_opt), after `    KIND `. */
@@ -545,9 +555,9 @@ export function printPortDetails(ctx: IpCtx, link: Link): void {
   out.any('designated_cost', 'designated_cost 0 ', 0);
   out.any('bridge_id', `designated_bridge ${id} `, id);
   out.any('root_id', `designated_root ${id} `, id);
-  for (const k of ['hold_timer', 'message_age_timer', 'forward_delay_timer']) {
-    if (out.isJson) out.any(k, '', 0);
-    else out.fp(timer(k, 0));
+  for (const [k, v] of [['hold_timer', 0], ['message_age_timer', 0], ['forward_delay_timer', forwardDelaySecs(link)]] as const) {
+    if (out.isJson) out.any(k, '', Number(v.toFixed(2)));
+    else out.fp(timer(k, v));
   }
   out.any('topology_change_ack', 'topology_change_ack 0 ', 0);
   out.any('config_pending', 'config_pending 0 ', 0);

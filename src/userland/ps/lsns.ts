@@ -85,6 +85,7 @@ function run(ctx: CommandContext): number {
   let headings = true;
   let output: string[] | undefined;
   let pid: number | undefined;
+  let only: number | undefined;
   const bad = (msg: string): never => {
     throw new Fail(`lsns: ${msg}\nTry 'lsns --help' for more information.`);
   };
@@ -128,12 +129,12 @@ function run(ctx: CommandContext): number {
       continue;
     }
     // A namespace given by inode: just that one.
-    pid = undefined;
+    only = Number(a);
   }
   const all = types.size === 0;
   const shownTypes = all ? new Set(TYPES) : types;
   const cols = output ?? (types.has('net') ? ['NS', 'TYPE', 'NPROCS', 'PID', 'USER', 'NETNSID', 'NSFS', 'COMMAND'] : ['NS', 'TYPE', 'NPROCS', 'PID', 'USER', 'COMMAND']);
-  const data = rows(ctx, shownTypes, pid);
+  const data = rows(ctx, shownTypes, pid).filter((r) => only === undefined || r.ns === only);
   if (data.length) ctx.stdout(table(ctx, cols, data, headings));
   return 0;
 }

@@ -71,8 +71,20 @@ class Evaluator {
       }
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i));
       if (name) {
-        out.push({ kind: 'name', text: name[0], pos: i });
-        i += name[0].length;
+        // `a[i+1]`: an array element; the subscript goes with the name to `vars`.
+        let end = i + name[0].length;
+        if (s[end] === '[') {
+          let depth = 0;
+          for (let k = end; k < s.length; k++) {
+            if (s[k] === '[') depth++;
+            else if (s[k] === ']' && --depth === 0) {
+              end = k + 1;
+              break;
+            }
+          }
+        }
+        out.push({ kind: 'name', text: s.slice(i, end), pos: i });
+        i = end;
         continue;
       }
       const op = OPS.find((o) => s.startsWith(o, i));

@@ -95,6 +95,9 @@ export function assignArray(h: ArrayHolder, name: string, items: ArrayItem[], ap
   }
 }
 
+/** Starts the value of a `name=(...)` argument given to a declaration builtin (no shell string holds a NUL). */
+export const ARRAY_MARK = '\0';
+
 /** How declaration builtins receive `name=(...)`: each item single-quoted, keys as `[k]=`. */
 export function encodeItems(items: ArrayItem[]): string {
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;

@@ -12,7 +12,8 @@ import { disown, fgbg, jobs, kill, wait } from './job-builtins.ts';
 import { sleep } from './sleep.ts';
 import { shellError, type Builtin, type ShellState } from './state.ts';
 import { test } from './test-builtin.ts';
-import { declare, exportBuiltin, let_, local, read, readonly, set, shift, shopt, unset } from './var-builtins.ts';
+import { read } from './read.ts';
+import { declare, exportBuiltin, let_, local, readonly, set, shift, shopt, unset } from './var-builtins.ts';
 import { xargs } from './xargs.ts';
 
 export type { Builtin };

@@ -5,7 +5,7 @@
 import type { Case, CaseItem, CommandNode, CompoundCommand, CondExpr, FunctionDef, Word } from './ast.ts';
 import { plain, type Token } from './lexer.ts';
 import type { Parser } from './parser.ts';
-import { ShellSyntaxError } from './words.ts';
+import { ShellSyntaxError } from './syntax.ts';
 
 const STARTERS = new Set(['{', 'if', 'while', 'until', 'for', 'case', '[[']);
 

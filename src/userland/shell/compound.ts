@@ -4,18 +4,11 @@
  */
 import type { CompoundCommand, List } from './ast.ts';
 import { ArithError, evaluate } from './arith.ts';
+import { setScalar } from './arrays.ts';
 import { runCond } from './cond.ts';
 import { arithValue, arithVars, expandPattern, expandString, expandWords, type Expander } from './expand.ts';
 import { matchPattern } from './pattern.ts';
-import { BreakSignal, ContinueSignal, ExitSignal, shellError, subshellState, type Io, type ShellState } from './state.ts';
-
-/** What compound commands need from the executor (passed in, so the two modules do not import each other). */
-export interface Runner {
-  list(list: List, state: ShellState, io: Io): Promise<number>;
-  /** Runs `fn` as a subshell with `sub`: exit, return and stray break end only it. */
-  isolated(fn: () => Promise<number>, sub: ShellState, io: Io): Promise<number>;
-  expander(state: ShellState, io: Io): Expander;
-}
+import { BreakSignal, ContinueSignal, ExitSignal, shellError, subshellState, type Io, type Runner, type ShellState } from './state.ts';
 
 /** A killed background job stops at the next command it would run. */
 export function checkKilled(state: ShellState): void {
@@ -110,7 +103,7 @@ export async function runCompound(node: CompoundCommand, state: ShellState, io: 
         state,
         async () => {
           if (k >= words.length) return false;
-          state.env[node.name] = words[k++];
+          setScalar(state, node.name, words[k++]);
           return true;
         },
         () => run.list(node.body, state, io),

@@ -85,6 +85,8 @@ const cases: [string, string][] = [
   ['assigning defaults and +=', 'a=1; a+=2; echo $a; echo ${u-unset} ${u:-e} ${u=set} $u'],
   ['pattern removal', 'v=hello.tar.gz; echo ${v%.gz} ${v%%.*} ${v#*.} ${v##*.}; p=/usr/local/bin/tool; echo ${p##*/} ${p%/*}'],
   ['replacement, case and substrings', 'x=hello; echo ${x^} ${x^^} ${x:1:3} ${x: -2} ${x/l/L} ${x//l/L} ${x:10}; y="A B"; echo "${y,,}" "${y,}"; p=/a/b; echo ${p//\\//:}'],
+  ['patterns inside double quotes stay patterns', 'path=/a/b/c.tar.gz; echo "${path##*/}" "${path%/*}" "${path##*.}"; s="  padded  "; t="${s#"${s%%[![:space:]]*}"}"; t="${t%"${t##*[![:space:]]}"}"; echo "[$t]"'],
+  ['assignments run left to right', 'x=1 y=$x; echo $y'],
   ['slices of $@', 'set -- a b c d; echo ${@:2} ${@:2:2} ${*: -1} ${#@}'],
   ['${x@Q}', "v='it'\\''s'; echo \"$v\" ${v@Q} ${v@U}"],
   ['${x:?}', 'echo ${x:?oops}; echo after'],

@@ -1,33 +1,28 @@
 /**
  * Runs parsed scripts: lists (starting `&` items as background jobs), and-or chains with `set -e`,
- * pipelines (stage by stage, each getting the previous one's whole output), simple commands
- * (functions, builtins, the host's commands, script files) and compound commands via compound.ts.
+ * pipelines (stage by stage, each getting the previous one's whole output), simple commands (their
+ * expansion and assignments; commands.ts runs what they name) and compound commands (compound.ts).
  */
-import type { Command, CommandContext, System } from '../command.ts';
-import { FsError, resolvePath } from '../../host/sim/fs.ts';
-import type { AndOr, CommandNode, FunctionDef, List, Pipeline, SimpleCommand } from './ast.ts';
-import { BUILTINS, REAPS_JOBS } from './builtins.ts';
-import { restoreVar } from './arrays.ts';
+import type { AndOr, CommandNode, List, Pipeline, SimpleCommand } from './ast.ts';
+import { ARRAY_MARK, assignArray, encodeItems, setScalar } from './arrays.ts';
 import { braceExpand } from './brace.ts';
-import { checkKilled, runCompound, type Runner } from './compound.ts';
-import { expandFields, expandString, ExpansionError, type Expander } from './expand.ts';
+import { runArgv } from './commands.ts';
+import { checkKilled, runCompound } from './compound.ts';
+import { assignElement, expandArrayItems, expandFields, expandString, ExpansionError, type Expander } from './expand.ts';
 import { backgroundSystem } from './jobs.ts';
 import { ShellSyntaxError } from './lexer.ts';
 import { assignment, Script } from './parser.ts';
 import { printAndOr } from './print.ts';
 import { applyRedirects, RedirectError } from './redirect.ts';
 import {
-  BreakSignal, ContinueSignal, defaultFlags, ExitSignal, Input, ReturnSignal, shellError, shellQuote, subshellState,
-  type BuiltinContext, type Io, type ShellFlags, type ShellState,
+  BreakSignal, ContinueSignal, ExitSignal, getVar, Input, ReturnSignal, shellError, shellQuote, subshellState,
+  type Io, type Runner, type ShellState,
 } from './state.ts';
 
 /** Builtins whose `NAME=value` arguments are assignments (expanded without splitting or globbing). */
 const DECLARATIONS = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
 
-/** bash's default FUNCNEST is unlimited; this only keeps runaway recursion from exhausting memory. */
-const MAX_CALL_DEPTH = 2000;
-
-const runner: Runner = { list: runList, isolated, expander };
+const runner: Runner = { list: runList, command: runCommand, script: runScript, isolated, expander };
 
 export async function runList(list: List, state: ShellState, io: Io): Promise<number> {
   let status = 0;
@@ -223,14 +218,22 @@ export async function runCommand(node: CommandNode, state: ShellState, io: Io): 
   }
 }
 
-/** Expands a command's words; `export x=$y` and the like keep assignment-style arguments whole. */
+/**
+ * Expands a command's words. After `export`, `local` and the like, `x=$y` arguments stay whole
+ * (no splitting or globbing), and `a=(...)` reaches the builtin as ARRAY_MARK + its encoded items.
+ */
 async function expandArgs(cmd: SimpleCommand, ex: Expander): Promise<string[]> {
   const argv: string[] = [];
   let declaration = false;
   for (let k = 0; k < cmd.words.length; k++) {
     const a = declaration ? assignment(cmd.words[k]) : undefined;
     if (a) {
-      argv.push(`${a.name}${a.append ? '+=' : '='}${await expandString(a.value, ex)}`);
+      const op = a.append ? '+=' : '=';
+      const arr = a.value.length === 1 && a.value[0].kind === 'array' ? a.value[0] : undefined;
+      if (arr) {
+        const assoc = argv.some((x) => /^-[a-zA-Z]*A/.test(x));
+        argv.push(`${a.name}${op}${ARRAY_MARK}${encodeItems(await expandArrayItems(arr.items, assoc, ex))}`);
+      } else argv.push(`${a.name}${op}${await expandString(a.value, ex)}`);
       continue;
     }
     for (const w of braceExpand(cmd.words[k])) argv.push(...(await expandFields(w, ex)));
@@ -248,28 +251,17 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io): Promise
   checkKilled(state);
   const ex = expander(state, io);
   try {
-    let argv: string[];
+    const argv = await expandArgs(cmd, ex);
+    if (!argv.length) return await assignOnly(cmd, ex, io);
     const assigned: [string, string][] = [];
-    try {
-      argv = await expandArgs(cmd, ex);
-      for (const a of cmd.assigns) {
-        const v = await expandString(a.value, ex);
-        assigned.push([a.name, a.append ? (state.env[a.name] ?? '') + v : v]);
-      }
-    } catch (e) {
-      if (e instanceof ExpansionError) fatal(state, io, e);
-      throw e;
+    for (const a of cmd.assigns) {
+      const v = await expandString(a.value, ex);
+      assigned.push([a.name, a.append ? (getVar(state, a.name) ?? '') + v : v]);
     }
     const rio = await applyRedirects(cmd.redirects, ex, io);
     for (const [k, v] of assigned) trace(state, io, [`${k}=${shellQuote(v)}`]);
-    if (!argv.length) {
-      // Bare assignments set shell variables; the status is that of the last command substitution.
-      for (const [k, v] of assigned) state.env[k] = v;
-      const substituted = cmd.assigns.some((a) => a.value.some((p) => p.kind === 'cmdsub')) || cmd.words.length > 0;
-      return substituted ? state.lastStatus : 0;
-    }
     trace(state, io, argv.map(shellQuote));
-    return await runArgv(argv, assigned, state, rio, { functions: true });
+    return await runArgv(argv, assigned, state, rio, { functions: true }, runner);
   } catch (e) {
     if (e instanceof RedirectError) {
       shellError(state, io.stderr, e.message);
@@ -280,145 +272,26 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io): Promise
   }
 }
 
-/** Sets `NAME=value` prefixes for the duration of a function or builtin, then restores the old values. */
-async function withTempVars(state: ShellState, assigned: [string, string][], fn: () => Promise<number>): Promise<number> {
-  const saved = assigned.map(([k]) => [k, state.env[k]] as const);
-  for (const [k, v] of assigned) state.env[k] = v;
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete state.env[k];
-      else state.env[k] = v;
+/**
+ * A command that is only assignments (and redirections): they set shell variables, left to right
+ * so each sees the ones before. The status is that of the last command substitution, else 0.
+ */
+async function assignOnly(cmd: SimpleCommand, ex: Expander, io: Io): Promise<number> {
+  const state = ex.state;
+  await applyRedirects(cmd.redirects, ex, io);
+  for (const a of cmd.assigns) {
+    const arr = a.value.length === 1 && a.value[0].kind === 'array' ? a.value[0] : undefined;
+    if (arr) {
+      const items = await expandArrayItems(arr.items, state.arrays.get(a.name)?.assoc ?? false, ex);
+      trace(state, io, [`${a.name}=(${items.map((it) => shellQuote(it.value)).join(' ')})`]);
+      assignArray(state, a.name, items, a.append);
+      continue;
     }
+    const v = await expandString(a.value, ex);
+    trace(state, io, [`${a.name}${a.index ? '[...]' : ''}=${shellQuote(v)}`]);
+    if (a.index) await assignElement(a.name, a.index, v, a.append, ex);
+    else setScalar(state, a.name, a.append ? (getVar(state, a.name) ?? '') + v : v);
   }
-}
-
-function commandContext(argv: string[], env: Record<string, string>, state: ShellState, io: Io): CommandContext {
-  let taken: string | undefined;
-  return {
-    argv,
-    // Reading stdin takes the rest of the stream (once: the command may read ctx.stdin again), so
-    // the next reader of the same stream (`while read`) sees only what is left, and a command that
-    // never reads it leaves it all.
-    get stdin() {
-      return (taken ??= io.stdin.rest());
-    },
-    stdout: io.stdout,
-    stderr: io.stderr,
-    fs: state.fs,
-    cwd: state.cwd,
-    env,
-    sys: state.sys,
-    signal: state.signal,
-    exec: (args, opts = {}) => {
-      const child = childState(state, opts.sys);
-      const cio: Io = { stdin: opts.stdin !== undefined ? new Input(opts.stdin) : io.stdin, stdout: opts.stdout ?? io.stdout, stderr: opts.stderr ?? io.stderr };
-      return isolated(() => runArgv(args, [], child, cio, {}), child, cio);
-    },
-    exists: (prog) => BUILTINS.has(prog) || state.commands.has(prog.slice(prog.lastIndexOf('/') + 1)) || (prog.includes('/') && state.fs.read(resolvePath(state.cwd, prog)) !== undefined),
-  };
-}
-
-/** The state a child program runs in: its own copy, and another System (namespace) brings its own view of /proc and /sys. */
-function childState(state: ShellState, sys: System | undefined): ShellState {
-  const child = subshellState(state);
-  if (sys && sys !== state.sys) {
-    child.sys = state.signal ? backgroundSystem(sys) : sys;
-    child.fs = sys.files?.() ?? state.fs;
-  }
-  return child;
-}
-
-function builtinContext(argv: string[], env: Record<string, string>, state: ShellState, io: Io): BuiltinContext {
-  const ctx = commandContext(argv, env, state, io) as BuiltinContext;
-  ctx.io = io;
-  ctx.runArgv = (av, aio, opts) => runArgv(av, [], state, aio, opts ?? {});
-  ctx.runScript = (src, sio) => runScript(src, state, sio);
-  ctx.runNewShell = (src, name, args, sio, flags) => runScriptFile(src, name, args, state.env, state, sio, flags);
-  ctx.isBuiltin = (name) => BUILTINS.has(name);
-  return ctx;
-}
-
-/** Runs an expanded command: a function, a builtin, one of the host's commands or a script file. */
-async function runArgv(argv: string[], assigned: [string, string][], state: ShellState, io: Io, opts: { functions?: boolean; quiet?: boolean }): Promise<number> {
-  const name = argv[0];
-  const fn = opts.functions ? state.functions.get(name) : undefined;
-  if (fn) return withTempVars(state, assigned, () => callFunction(fn, argv, state, io));
-  const builtin = BUILTINS.get(name);
-  if (builtin) {
-    const status = await withTempVars(state, assigned, async () => builtin(builtinContext(argv, { ...state.env }, state, io), state));
-    if (REAPS_JOBS.has(name)) reapJobs(state, io);
-    return status;
-  }
-  const env = { ...state.env, ...Object.fromEntries(assigned) };
-  const command: Command | undefined = state.commands.get(name.slice(name.lastIndexOf('/') + 1));
-  if (command) {
-    const status = await runTableCommand(command, name, commandContext(argv, env, state, io), io);
-    reapJobs(state, io);
-    return status;
-  }
-  if (name.includes('/')) {
-    const path = resolvePath(state.cwd, name);
-    const src = state.fs.read(path);
-    if (src !== undefined) return runScriptFile(src, name, argv.slice(1), env, state, io);
-    if (opts.quiet) return 127;
-    shellError(state, io.stderr, `${name}: ${state.fs.isDir(path) ? 'Is a directory' : 'No such file or directory'}`);
-    return state.fs.isDir(path) ? 126 : 127;
-  }
-  if (!opts.quiet) shellError(state, io.stderr, `${name}: command not found`);
-  return 127;
-}
-
-async function runTableCommand(command: Command, name: string, ctx: CommandContext, io: Io): Promise<number> {
-  try {
-    return await command(ctx);
-  } catch (e) {
-    // A command that throws behaves like a crashed process: a message and a failure status.
-    const msg = e instanceof FsError || e instanceof Error ? e.message : String(e);
-    io.stderr(`${name}: ${msg}\n`);
-    return 1;
-  }
-}
-
-/** Runs a script file as a new bash would: its own variables (copied), functions, options and `$0`. */
-export async function runScriptFile(src: string, name: string, args: string[], env: Record<string, string>, state: ShellState, io: Io, flags: Partial<ShellFlags> = {}): Promise<number> {
-  const sub = subshellState(state);
-  sub.env = { ...env };
-  sub.functions = new Map();
-  sub.positional = args;
-  sub.name = name;
-  sub.arg0 = name;
-  sub.callDepth = 0;
-  sub.loopDepth = 0;
-  sub.locals = [];
-  sub.flags = { ...defaultFlags(), ...flags };
-  return isolated(() => runScript(src.replace(/^#!.*\n/, '\n'), sub, io), sub, io);
-}
-
-function reapJobs(state: ShellState, io: Io): void {
-  state.jobs.reap((line) => shellError(state, io.stderr, line));
-}
-
-export async function callFunction(fn: FunctionDef, argv: string[], state: ShellState, io: Io): Promise<number> {
-  if (state.callDepth >= MAX_CALL_DEPTH) {
-    shellError(state, io.stderr, `${fn.name}: maximum function nesting level exceeded (${MAX_CALL_DEPTH})`);
-    return 1;
-  }
-  const saved = { positional: state.positional, loopDepth: state.loopDepth };
-  state.positional = argv.slice(1);
-  state.loopDepth = 0;
-  state.callDepth++;
-  state.locals.push(new Map());
-  try {
-    return await runCommand(fn.body, state, io);
-  } catch (e) {
-    if (e instanceof ReturnSignal) return e.status;
-    throw e;
-  } finally {
-    for (const [k, saved] of state.locals.pop()!) restoreVar(state, k, saved);
-    state.positional = saved.positional;
-    state.loopDepth = saved.loopDepth;
-    state.callDepth--;
-  }
+  const substituted = cmd.words.length > 0 || cmd.assigns.some((a) => a.value.some((p) => p.kind === 'cmdsub'));
+  return substituted ? state.lastStatus : 0;
 }

@@ -5,7 +5,7 @@
  */
 import type { Word } from './ast.ts';
 import { ArithError, evaluate, type ArithVars } from './arith.ts';
-import { asArray, resolveIndex, setScalar, type ShellArray } from './arrays.ts';
+import { asArray, resolveIndex, setScalar, type ArrayItem, type ShellArray } from './arrays.ts';
 import { braceExpand } from './brace.ts';
 import { expandPathname } from './glob.ts';
 import { escapePattern } from './pattern.ts';
@@ -70,6 +70,11 @@ function tilde(text: string, state: ShellState): { home: string; rest: string } 
   return home === undefined ? undefined : { home, rest: text.slice(m[0].length) };
 }
 
+/** Whether a subscript is `[@]` (each element its own word when quoted, like "$@"). */
+function isAllSubscript(index: Word | undefined): boolean {
+  return index?.length === 1 && index[0].kind === 'lit' && index[0].text === '@';
+}
+
 async function segments(word: Word, ex: Expander, inArg = false): Promise<Seg[]> {
   const out: Seg[] = [];
   let quotedAt = false;
@@ -92,7 +97,7 @@ async function segments(word: Word, ex: Expander, inArg = false): Promise<Seg[]>
         break;
       }
       case 'param':
-        if (part.quoted && (part.name === '@' || (part.op === 'indirect' && getVar(ex.state, part.name) === '@'))) quotedAt = true;
+        if (part.quoted && (part.name === '@' || (part.op === 'indirect' && getVar(ex.state, part.name) === '@') || isAllSubscript(part.index))) quotedAt = true;
         out.push(...(await expandParam(part, ex.state, argExpander(ex))));
         break;
       case 'cmdsub': {
@@ -240,4 +245,38 @@ export async function expandRegex(word: Word, ex: Expander): Promise<string> {
   let s = '';
   for (const seg of await segments(word, ex)) s += 'brk' in seg ? ' ' : seg.quoted ? seg.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : seg.text;
   return s;
+}
+
+/**
+ * The items of `name=(...)`: `[key]=value` items keep their key (a string for an associative
+ * array, arithmetic otherwise); others are expanded like command words (split, globbed).
+ */
+export async function expandArrayItems(items: Word[], assoc: boolean, ex: Expander): Promise<ArrayItem[]> {
+  const out: ArrayItem[] = [];
+  for (const item of items) {
+    const keyed = assignmentLike(item);
+    if (keyed) {
+      const k = await expandString(keyed.key, ex);
+      out.push({ key: assoc ? k : String(await arithText(k, ex.state)), value: await expandString(keyed.value, ex) });
+    } else for (const b of braceExpand(item)) for (const v of await expandFields(b, ex)) out.push({ value: v });
+  }
+  return out;
+}
+
+/** `[key]=value` at the start of an array item. */
+function assignmentLike(word: Word): { key: Word; value: Word } | undefined {
+  const first = word[0];
+  if (first?.kind !== 'lit' || first.quoted || !first.text.startsWith('[')) return undefined;
+  const key: Word = [];
+  for (let k = 0; k < word.length; k++) {
+    const p = k === 0 ? { ...first, text: first.text.slice(1) } : word[k];
+    if (p.kind === 'lit' && !p.quoted && p.text.includes(']=')) {
+      const at = p.text.indexOf(']=');
+      if (at > 0) key.push({ kind: 'lit', text: p.text.slice(0, at), quoted: false });
+      const rest = p.text.slice(at + 2);
+      return { key, value: rest ? [{ kind: 'lit', text: rest, quoted: false }, ...word.slice(k + 1)] : word.slice(k + 1) };
+    }
+    key.push(p);
+  }
+  return undefined;
 }

@@ -3,9 +3,10 @@
  * and reads here-document bodies from the lines after the one that asked for them.
  */
 import type { RedirectOp, Word } from './ast.ts';
-import { arithEnd, META, WordReader } from './words.ts';
+import { arithEnd } from './scan.ts';
+import { WordReader } from './words.ts';
 
-export { ShellSyntaxError } from './words.ts';
+export { ShellSyntaxError } from './syntax.ts';
 
 export type Op = ';' | '&' | '&&' | '||' | '|' | '|&' | '(' | ')' | ';;' | ';&' | ';;&' | 'newline';
 
@@ -177,7 +178,6 @@ function atCommandStart(tokens: Token[]): boolean {
   return last.type === 'word' && BEFORE_COMMAND.has(last.raw);
 }
 
-export { META };
 
 /** The literal text of a word token if it has no expansions and no quoting (for reserved words). */
 export function plain(t: Token | undefined): string | undefined {

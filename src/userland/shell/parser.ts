@@ -265,13 +265,34 @@ export class Parser {
   }
 }
 
-/** `NAME=value` or `NAME+=value` (NAME unquoted) in command position is an assignment, not a word. */
-export function assignment(word: Word): { name: string; value: Word; append: boolean } | undefined {
+/**
+ * `NAME=value`, `NAME+=value` or `NAME[index]=value` (NAME unquoted) in command position is an
+ * assignment, not a word. The index may hold expansions (`a[$i]=x`), so it is a word too.
+ */
+export function assignment(word: Word): { name: string; index?: Word; value: Word; append: boolean } | undefined {
   const first = word[0];
   if (!first || first.kind !== 'lit' || first.quoted) return undefined;
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.text);
-  if (!m) return undefined;
-  const rest = first.text.slice(m[0].length);
-  const value: Word = rest ? [{ kind: 'lit', text: rest, quoted: false }, ...word.slice(1)] : word.slice(1);
-  return { name: m[1], value, append: m[2] === '+' };
+  if (m) {
+    const rest = first.text.slice(m[0].length);
+    const value: Word = rest ? [{ kind: 'lit', text: rest, quoted: false }, ...word.slice(1)] : word.slice(1);
+    return { name: m[1], value, append: m[2] === '+' };
+  }
+  const b = /^([A-Za-z_][A-Za-z0-9_]*)\[/.exec(first.text);
+  if (!b) return undefined;
+  const index: Word = [];
+  for (let k = 0; k < word.length; k++) {
+    const p = k === 0 ? { ...first, text: first.text.slice(b[0].length) } : word[k];
+    if (p.kind === 'lit' && !p.quoted) {
+      const c = /\](\+?)=/.exec(p.text);
+      if (c) {
+        if (c.index > 0) index.push({ kind: 'lit', text: p.text.slice(0, c.index), quoted: false });
+        const rest = p.text.slice(c.index + c[0].length);
+        const value: Word = rest ? [{ kind: 'lit', text: rest, quoted: false }, ...word.slice(k + 1)] : word.slice(k + 1);
+        return { name: b[1], index, value, append: c[1] === '+' };
+      }
+    }
+    if (p.kind !== 'lit' || p.text !== '') index.push(p);
+  }
+  return undefined;
 }

@@ -4,7 +4,8 @@
  */
 import type { CommandContext, CommandTable, System } from '../command.ts';
 import type { FileSystem } from '../../host/sim/fs.ts';
-import type { FunctionDef } from './ast.ts';
+import type { CommandNode, FunctionDef, List } from './ast.ts';
+import type { Expander } from './expand.ts';
 import { copyArrays, scalarOf, type SavedVar, type ShellArray } from './arrays.ts';
 import type { JobTable } from './jobs.ts';
 
@@ -136,6 +137,17 @@ export interface BuiltinContext extends CommandContext {
 }
 
 export type Builtin = (ctx: BuiltinContext, state: ShellState) => number | Promise<number>;
+
+/** The executor's entry points, handed to the modules it uses (so they need not import it back). */
+export interface Runner {
+  list(list: List, state: ShellState, io: Io): Promise<number>;
+  command(node: CommandNode, state: ShellState, io: Io): Promise<number>;
+  /** Parses and runs script text (starting at `baseLine`) in `state`. */
+  script(src: string, state: ShellState, io: Io, baseLine?: number): Promise<number>;
+  /** Runs `fn` as a subshell with `sub`: exit, return and stray break end only it. */
+  isolated(fn: () => Promise<number>, sub: ShellState, io: Io): Promise<number>;
+  expander(state: ShellState, io: Io): Expander;
+}
 
 /** Prints an error as bash does in a script: `bash: line 3: msg`. */
 export function shellError(state: ShellState, sink: Sink, msg: string): void {

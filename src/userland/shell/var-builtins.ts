@@ -1,22 +1,30 @@
-/** Builtins about variables and options: export, unset, local, declare, readonly, set, shift, read, let, shopt. */
+/** Builtins about variables and options: export, unset, local, declare, readonly, set, shift, let, shopt. */
 import { ArithError, evaluate } from './arith.ts';
-import { saveVar } from './arrays.ts';
+import { ARRAY_MARK, assignArray, declareArray, decodeItems, resolveIndex, saveVar, setScalar, unsetVar } from './arrays.ts';
 import { arithVars } from './expand.ts';
 import { printCommand } from './print.ts';
-import { getVar, ifsOf, shellError, shellQuote, type Builtin, type BuiltinContext, type ShellFlags, type ShellState } from './state.ts';
+import { getVar, shellError, shellQuote, type Builtin, type BuiltinContext, type ShellFlags, type ShellState } from './state.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Applies `NAME=value`, `NAME+=value` or a bare `NAME`; false (after bash's message) if NAME is invalid. */
-function assignArg(ctx: BuiltinContext, state: ShellState, cmd: string, arg: string, bare: (name: string) => void): boolean {
-  const m = /^([^=+]*)(\+?=)(.*)$/s.exec(arg);
+/**
+ * Applies `NAME=value`, `NAME+=value`, `NAME=(items)` (as expandArgs encodes it) or a bare `NAME`;
+ * false (after bash's message) if NAME is invalid. `kind` is `a`/`A` for `declare -a`/`-A`.
+ */
+function assignArg(ctx: BuiltinContext, state: ShellState, cmd: string, arg: string, bare: (name: string) => void, kind = ''): boolean {
+  const m = /^([^=+[]*)(\+?=)(.*)$/s.exec(arg);
   const name = m ? m[1] : arg;
   if (!NAME.test(name)) {
     shellError(state, ctx.stderr, `${cmd}: \`${arg}': not a valid identifier`);
     return false;
   }
-  if (!m) bare(name);
-  else state.env[name] = m[2] === '+=' ? (state.env[name] ?? '') + m[3] : m[3];
+  const append = m?.[2] === '+=';
+  if (!m) {
+    bare(name);
+    if (kind && !state.arrays.has(name)) assignArray(state, name, [], false, kind === 'A');
+  } else if (m[3].startsWith(ARRAY_MARK)) assignArray(state, name, decodeItems(m[3].slice(1)), append, kind ? kind === 'A' : undefined);
+  else if (kind) assignArray(state, name, [{ key: '0', value: m[3] }], append, kind === 'A');
+  else setScalar(state, name, append ? (getVar(state, name) ?? '') + m[3] : m[3]);
   return true;
 }
 
@@ -56,14 +64,19 @@ export const unset: Builtin = (ctx, state) => {
   let mode: 'v' | 'f' | 'either' = 'either';
   let status = 0;
   for (const a of ctx.argv.slice(1)) {
+    const element = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s.exec(a);
     if (a === '-f') mode = 'f';
     else if (a === '-v') mode = 'v';
     else if (a.startsWith('-') && a !== '-') continue;
-    else if (mode !== 'f' && !NAME.test(a)) {
+    else if (element && mode !== 'f') {
+      const arr = state.arrays.get(element[1]);
+      if (arr) arr.items.delete(arr.assoc ? element[2] : (resolveIndex(arr, evaluate(element[2], arithVars(state))) ?? ''));
+      else if (element[2] === '0' || element[2] === '@' || element[2] === '*') unsetVar(state, element[1]);
+    } else if (mode !== 'f' && !NAME.test(a)) {
       shellError(state, ctx.stderr, `unset: \`${a}': not a valid identifier`);
       status = 1;
-    } else if (mode === 'f' || (mode === 'either' && state.env[a] === undefined && state.functions.has(a))) state.functions.delete(a);
-    else delete state.env[a];
+    } else if (mode === 'f' || (mode === 'either' && getVar(state, a) === undefined && state.functions.has(a))) state.functions.delete(a);
+    else unsetVar(state, a);
   }
   return status;
 };
@@ -94,6 +107,11 @@ export const declare: Builtin = (ctx, state) => {
     const list = names.length ? names : Object.keys(state.env).sort();
     let status = 0;
     for (const n of list) {
+      const arr = state.arrays.get(n);
+      if (arr) {
+        ctx.stdout(declareArray(n, arr) + '\n');
+        continue;
+      }
       const v = getVar(state, n);
       if (v === undefined) {
         shellError(state, ctx.stderr, `declare: ${n}: not found`);
@@ -107,14 +125,16 @@ export const declare: Builtin = (ctx, state) => {
 
 function declareVars(ctx: BuiltinContext, state: ShellState, cmd: string, isLocal: boolean): number {
   let status = 0;
+  const flags = ctx.argv.slice(1).filter((a) => /^[-+][a-zA-Z]+$/.test(a)).join('');
+  const kind = flags.includes('A') ? 'A' : flags.includes('a') ? 'a' : '';
   for (const a of ctx.argv.slice(1)) {
     if (/^[-+][a-zA-Z]+$/.test(a)) continue;
     const name = /^[^=+]*/.exec(a)![0];
     if (isLocal && NAME.test(name)) makeLocal(state, name);
     const ok = assignArg(ctx, state, cmd, a, (n) => {
       // `local x` declares x with no value: it reads as unset inside the function.
-      if (isLocal) delete state.env[n];
-    });
+      if (isLocal) unsetVar(state, n);
+    }, kind);
     if (!ok) status = 1;
   }
   return status;
@@ -218,120 +238,6 @@ export const let_: Builtin = (ctx, state) => {
     }
   }
   return last === 0n ? 1 : 0;
-};
-
-/** Splits a line read by `read` into `count` fields on $IFS; the last field takes the rest of the line. */
-export function splitForRead(line: string, ifs: string, count: number): string[] {
-  const isWs = (c: string) => ifs.includes(c) && (c === ' ' || c === '\t' || c === '\n');
-  const isIfs = (c: string) => ifs.includes(c);
-  let i = 0;
-  while (i < line.length && isWs(line[i])) i++;
-  const out: string[] = [];
-  while (out.length < count - 1 && i < line.length) {
-    let j = i;
-    while (j < line.length && !isIfs(line[j])) j++;
-    out.push(line.slice(i, j));
-    i = j;
-    while (i < line.length && isWs(line[i])) i++;
-    if (i < line.length && isIfs(line[i]) && !isWs(line[i])) {
-      i++;
-      while (i < line.length && isWs(line[i])) i++;
-    }
-  }
-  let rest = line.slice(i);
-  let end = rest.length;
-  while (end > 0 && isWs(rest[end - 1])) end--;
-  rest = rest.slice(0, end);
-  out.push(rest);
-  while (out.length < count) out.push('');
-  return out;
-}
-
-export const read: Builtin = (ctx, state) => {
-  const args = ctx.argv.slice(1);
-  let raw = false;
-  let delim = '\n';
-  let nchars: number | undefined;
-  let exact = false;
-  const names: string[] = [];
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    if (names.length || !a.startsWith('-') || a === '-') {
-      names.push(a);
-      continue;
-    }
-    if (a === '--') {
-      names.push(...args.slice(k + 1));
-      break;
-    }
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      if (c === 'r') raw = true;
-      else if (c === 's' || c === 'e') continue;
-      else if ('dnNptuai'.includes(c)) {
-        const v = j + 1 < a.length ? a.slice(j + 1) : args[++k];
-        if (v === undefined) {
-          shellError(state, ctx.stderr, `read: -${c}: option requires an argument`);
-          return 2;
-        }
-        if (c === 'd') delim = v.slice(0, 1);
-        else if (c === 'n' || c === 'N') {
-          nchars = Number(v);
-          exact = c === 'N';
-        } else if (c === 'u' && v !== '0') {
-          shellError(state, ctx.stderr, `read: ${v}: invalid file descriptor: Bad file descriptor`);
-          return 1;
-        } else if (c === 'a') names.push(v);
-        break;
-      } else {
-        shellError(state, ctx.stderr, `read: -${c}: invalid option`);
-        return 2;
-      }
-    }
-  }
-  for (const n of names) {
-    if (!NAME.test(n)) {
-      shellError(state, ctx.stderr, `read: \`${n}': not a valid identifier`);
-      return 1;
-    }
-  }
-  const input = ctx.io.stdin;
-  let line = '';
-  let complete = true;
-  if (nchars !== undefined) {
-    if (exact) line = input.read(nchars);
-    else {
-      while (line.length < nchars) {
-        const c = input.read(1);
-        if (c === '' || c === delim) break;
-        line += c;
-      }
-    }
-    complete = line.length > 0;
-  } else {
-    while (true) {
-      const r = input.readUntil(delim);
-      if (!r) {
-        complete = false;
-        break;
-      }
-      // Without -r a backslash before the delimiter continues the line.
-      if (!raw && r.complete && /(^|[^\\])(\\\\)*\\$/.test(r.text)) {
-        line += r.text.slice(0, -1);
-        continue;
-      }
-      line += r.text;
-      complete = r.complete;
-      break;
-    }
-  }
-  if (!raw) line = line.replace(/\\(.)/gs, '$1');
-  if (!names.length) state.env.REPLY = line;
-  else {
-    const fields = splitForRead(line, ifsOf(state), names.length);
-    names.forEach((n, k) => (state.env[n] = fields[k]));
-  }
-  return complete ? 0 : 1;
 };
 
 const SHOPT = new Set(['nullglob', 'extglob', 'globstar', 'dotglob', 'nocaseglob', 'failglob', 'expand_aliases', 'lastpipe', 'inherit_errexit', 'pipefail', 'nocasematch', 'sourcepath', 'checkwinsize', 'histappend']);
