@@ -54,14 +54,19 @@ export interface BridgeInfo {
   /** The bridge's MAC was set by hand, so it no longer follows its ports. */
   macSet?: boolean;
   /**
-   * Whether the bridge ever had a port. Until then it keeps the carrier it was created with and
+   * Whether the bridge ever ran its port state selection (a port came or went, or its MAC was
+   * set, which changes the bridge id). Until then it keeps the carrier it was created with and
    * its operational state stays UNKNOWN; afterwards both follow its ports (no port, no carrier).
    */
   hadPorts?: boolean;
+  /** A port came or went: the bridge's TSO limit is then its ports' smallest (br_set_gso_limits). */
+  gsoFromPorts?: boolean;
   /** The MTU was set by hand, so it no longer follows the smallest port MTU. */
   mtuSet?: boolean;
   /** When the bridge was last brought up: its fdb garbage collection runs 0.1 s later, then every ageing time. */
   upSince?: number;
+  /** When the ageing time was last set: that runs the garbage collection at once, up or not. */
+  gcSince?: number;
 }
 
 /** Settings of a device enslaved to a bridge (`bridge link`, `ip -d link` brport part). */
@@ -123,6 +128,7 @@ export interface LinkInit {
   mac: Mac;
   mtu?: number;
   txqlen?: number;
+  queues?: [number | undefined, number | undefined];
 }
 
 export class Link {
@@ -142,6 +148,9 @@ export class Link {
   promisc = 0;
   allmulti = 0;
   txqlen: number;
+  /** Transmit and receive queues: a veth gets one per possible CPU, the rest one. */
+  numTxQueues: number;
+  numRxQueues: number;
   group = 0;
   /** Once a device has been up it keeps its default qdisc (noqueue for virtual devices). */
   qdisc = 'noop';
@@ -173,10 +182,14 @@ export class Link {
     this.mac = init.mac;
     this.brd = init.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff';
     this.mtu = init.mtu ?? defaultMtu(init.kind);
-    this.noarp = init.kind === 'loopback' || init.kind === 'ipip';
-    this.multicast = init.kind !== 'loopback' && init.kind !== 'ipip';
+    // dummy_setup: NOARP and no MULTICAST on top of ether_setup.
+    this.noarp = init.kind === 'loopback' || init.kind === 'ipip' || init.kind === 'dummy';
+    this.multicast = init.kind !== 'loopback' && init.kind !== 'ipip' && init.kind !== 'dummy';
     // Every kind here gets the default tx_queue_len of 1000 (DEFAULT_TX_QUEUE_LEN).
     this.txqlen = init.txqlen ?? 1000;
+    const queues = init.kind === 'veth' ? POSSIBLE_CPUS : 1;
+    this.numTxQueues = init.queues?.[0] ?? queues;
+    this.numRxQueues = init.queues?.[1] ?? queues;
   }
 
   /**

@@ -8,7 +8,8 @@ import type { Link } from './link.ts';
 import type { Mac } from './mac.ts';
 import type { NetNs } from './netns.ts';
 
-export type NudState = 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'NOARP' | 'PERMANENT';
+/** NUD states; NONE is an entry that exists without any (left by a refused `ip neigh add`). */
+export type NudState = 'NONE' | 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'NOARP' | 'PERMANENT';
 
 export interface Neighbour {
   addr: number;

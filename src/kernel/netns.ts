@@ -61,10 +61,12 @@ export interface LinkSpec {
   mac?: Mac;
   mtu?: number;
   txqlen?: number;
+  /** `numtxqueues`/`numrxqueues`. */
+  queues?: [number | undefined, number | undefined];
   /** `index N`: the ifindex to use (fails if taken). */
   ifindex?: number;
   /** veth: the peer's name, namespace and MAC. */
-  peer?: { name?: string; ns?: NetNs; mac?: Mac; mtu?: number; txqlen?: number; ifindex?: number };
+  peer?: { name?: string; ns?: NetNs; mac?: Mac; mtu?: number; txqlen?: number; ifindex?: number; up?: boolean; queues?: [number | undefined, number | undefined] };
   vxlan?: { vni: number; dstport?: number; local?: number; remote?: number; dev?: Link; learning?: boolean; ttl?: number; srcport?: [number, number]; ageing?: number };
   ipip?: { local?: number; remote?: number; ttl?: number; dev?: Link };
   macvlan?: { lower: Link; mode?: MacvlanInfo['mode'] };
@@ -149,7 +151,7 @@ export class NetNs {
    */
   private allocIfindex(want?: number): number {
     if (want) {
-      if (this.links.has(want)) throw new KernelError('EBUSY');
+      if (this.links.has(want)) throw new KernelError('EEXIST');
       return want;
     }
     let i = this.lastIfindex + 1;
@@ -168,15 +170,16 @@ export class NetNs {
   createLink(spec: LinkSpec): Link {
     NetNs.validName(spec.name);
     if (spec.peer?.name !== undefined) NetNs.validName(spec.peer.name);
-    this.checkName(spec.name);
+    if (!spec.name.includes('%d')) this.checkName(spec.name);
     const rng = this.kernel.rng;
     if (spec.kind === 'veth') return this.createVeth(spec);
+    if (spec.name.includes('%d')) spec = { ...spec, name: this.nextName(spec.name) };
     if (spec.kind === 'macvlan' && !spec.macvlan) throw new KernelError('EINVAL', 'macvlan: link is required');
-    if (spec.ifindex && this.links.has(spec.ifindex)) throw new KernelError('EBUSY');
-    const link = new Link(this, 0, { name: spec.name, kind: spec.kind, mac: spec.mac ?? (spec.kind === 'ipip' ? '00:00:00:00' : randomMac(rng)), mtu: spec.mtu, txqlen: spec.txqlen });
+    if (spec.ifindex && this.links.has(spec.ifindex)) throw new KernelError('EEXIST');
+    const link = new Link(this, 0, { name: spec.name, kind: spec.kind, mac: spec.mac ?? (spec.kind === 'ipip' ? '00:00:00:00' : randomMac(rng)), mtu: spec.mtu, txqlen: spec.txqlen, queues: spec.queues });
     switch (spec.kind) {
       case 'bridge':
-        link.bridge = { fdb: new Map(), ageingTime: 30000, stp: false, forwardDelay: 1500, helloTime: 200, maxAge: 2000, priority: 32768, vlanFiltering: false, macSet: spec.mac !== undefined };
+        link.bridge = { fdb: new Map(), ageingTime: 30000, stp: false, forwardDelay: 1500, helloTime: 200, maxAge: 2000, priority: 32768, vlanFiltering: false, macSet: spec.mac !== undefined, hadPorts: spec.mac !== undefined };
         break;
       case 'vxlan': {
         const v = spec.vxlan!;
@@ -215,18 +218,24 @@ export class NetNs {
   private createVeth(spec: LinkSpec): Link {
     const rng = this.kernel.rng;
     const peerNs = spec.peer?.ns ?? this;
-    const peerName = spec.peer?.name ?? peerNs.vethPeerName();
+    // An unnamed peer is `veth%d` in its namespace, named first: it registers first.
+    const peerName = spec.peer?.name === undefined || spec.peer.name.includes('%d') ? peerNs.nextName(spec.peer?.name ?? 'veth%d') : spec.peer.name;
     peerNs.checkName(peerName);
-    if (spec.ifindex && this.links.has(spec.ifindex)) throw new KernelError('EBUSY');
-    if (spec.peer?.ifindex && peerNs.links.has(spec.peer.ifindex)) throw new KernelError('EBUSY');
+    if (spec.peer?.ifindex && peerNs.links.has(spec.peer.ifindex)) throw new KernelError('EEXIST');
+    if (spec.ifindex && this.links.has(spec.ifindex)) throw new KernelError('EEXIST');
     const peerMac = spec.peer?.mac ?? randomMac(rng);
     const mac = spec.mac ?? randomMac(rng);
     const peerIndex = peerNs.allocIfindex(spec.peer?.ifindex);
-    if (peerNs === this && peerName === spec.name) throw new KernelError('EEXIST');
-    const peer = peerNs.register(new Link(peerNs, peerIndex, { name: peerName, kind: 'veth', mac: peerMac, mtu: spec.peer?.mtu ?? spec.mtu, txqlen: spec.peer?.txqlen }));
-    const link = this.register(new Link(this, this.allocIfindex(spec.ifindex), { name: spec.name, kind: 'veth', mac, mtu: spec.mtu, txqlen: spec.txqlen }));
+    const name = spec.name.includes('%d') ? (peerNs === this ? this.nextName(spec.name, [peerName]) : this.nextName(spec.name)) : spec.name;
+    if (peerNs === this && peerName === name) throw new KernelError('EEXIST');
+    // The peer's own `up` is applied before the pair is joined: veth_open finds no peer.
+    if (spec.peer?.up) throw new KernelError('ENOTCONN');
+    const peer = peerNs.register(new Link(peerNs, peerIndex, { name: peerName, kind: 'veth', mac: peerMac, mtu: spec.peer?.mtu, txqlen: spec.peer?.txqlen, queues: spec.peer?.queues }));
+    const link = this.register(new Link(this, this.allocIfindex(spec.ifindex), { name, kind: 'veth', mac, mtu: spec.mtu, txqlen: spec.txqlen, queues: spec.queues }));
     link.peer = peer;
     peer.peer = link;
+    // veth_newlink turns both carriers off once registered: their first carrier change.
+    link.carrierChanges = peer.carrierChanges = 1;
     // The peer's RTM_NEWLINK is sent first: its namespace numbers ours before we number it.
     if (peerNs !== this) {
       peerNs.nsid(this);
@@ -236,10 +245,10 @@ export class NetNs {
   }
 
   /** dev_alloc_name: `pattern` (`veth%d`) with the first free number. */
-  nextName(pattern: string): string {
+  nextName(pattern: string, taken: string[] = []): string {
     for (let n = 0; ; n++) {
       const name = pattern.replace('%d', String(n));
-      if (!this.link(name)) return name;
+      if (!this.link(name) && !taken.includes(name)) return name;
     }
   }
 
@@ -250,10 +259,6 @@ export class NetNs {
     settle(this.kernel, [link]);
   }
 
-  /** The kernel names an unnamed veth peer `vethN` with the first free N. */
-  private vethPeerName(): string {
-    for (let n = 0; ; n++) if (!this.link(`veth${n}`)) return `veth${n}`;
-  }
 
   deleteLink(link: Link): void {
     if (link.kind === 'loopback') throw new KernelError('EOPNOTSUPP');
@@ -311,6 +316,7 @@ export class NetNs {
 
   private close(link: Link): void {
     link.adminUp = false;
+    if (link.kind === 'bridge') link.bridge!.gcSince = link.bridge!.upSince = undefined;
     // NETDEV_DOWN: every route through the device goes except the addresses' local routes
     // (fib_sync_down_dev spares host-scope nexthops); neighbours and IPv6 configuration go.
     this.fib.flushDev(link, (r) => r.type === 'local');
@@ -353,8 +359,10 @@ export class NetNs {
     if (link.kind === 'loopback' || link.kind === 'ipip') throw new KernelError('EOPNOTSUPP');
     if (isMulticastMac(mac) || mac === ZERO_MAC) throw new KernelError('EADDRNOTAVAIL');
     link.mac = mac;
-    if (link.kind === 'bridge') link.bridge!.macSet = true;
+    // A bridge's new MAC is a new bridge id: its port state selection runs (br_stp_change_bridge_id).
+    if (link.kind === 'bridge') link.bridge!.macSet = link.bridge!.hadPorts = true;
     if (link.master) this.bridgeSync(link.master);
+    settle(this.kernel, [link]);
   }
 
   /** Enslaves `link` to `bridge` (`ip link set X master br0`) or releases it (`nomaster`). */
@@ -373,7 +381,7 @@ export class NetNs {
       while (used.has(portNo)) portNo++;
       link.master = bridge;
       link.port = { hairpin: false, learning: true, flood: true, state: 'disabled', cost: 2, priority: 32, portNo, mcastFlood: true, bcastFlood: true, neighSuppress: false, isolated: false, proxyArp: false };
-      bridge.bridge!.hadPorts = true;
+      bridge.bridge!.hadPorts = bridge.bridge!.gsoFromPorts = true;
       this.bridgeSync(bridge);
     }
     settle(this.kernel, [link]);
@@ -384,6 +392,7 @@ export class NetNs {
     link.master = undefined;
     link.port = undefined;
     for (const [mac, e] of old.bridge!.fdb) if (e.port === link) old.bridge!.fdb.delete(mac);
+    old.bridge!.gsoFromPorts = true;
     this.bridgeSync(old);
   }
 

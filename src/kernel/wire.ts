@@ -124,8 +124,8 @@ export function l4Length(l4: L4): number {
     case 'udp':
       return 8 + (l4.vxlan ? VXLAN_HLEN + frameLength(l4.vxlan.frame) : l4.data.length);
     case 'icmp':
-      // An error carries the offending IP header and the first 8 bytes of its payload.
-      return 8 + (l4.orig ? 28 : l4.data.length);
+      // An error quotes the offending packet, as much of it as fits in 576 bytes (icmp_send).
+      return 8 + (l4.orig ? Math.min(ipLength(l4.orig), 576 - 28) : l4.data.length);
   }
 }
 

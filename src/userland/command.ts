@@ -31,8 +31,9 @@ export interface CommandContext {
   exists?(prog: string): boolean;
   /**
    * Set when the command runs in a background job (`cmd &`): aborted when the job is killed
-   * (`kill %1`). A command that waits (a server loop, a sleep) should watch it and return early;
-   * what it prints after the abort is discarded, and the job already counts as killed (status
+   * (`kill %1`), with the signal number as its `reason` (15 for SIGTERM, 9 for `kill -9`). A
+   * command that waits (a server loop, a sleep) should watch it and return early; what it prints
+   * after the abort is discarded, and the job already counts as killed (status 128 + the signal,
    * 143 for SIGTERM). Undefined in the foreground.
    */
   signal?: AbortSignal;

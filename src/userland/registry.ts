@@ -16,6 +16,7 @@ import { nsenter } from './ps/nsenter.ts';
 import { ps } from './ps/ps.ts';
 import { ip } from './ip/ip.ts';
 import { conntrack } from './conntrack/conntrack.ts';
+import { trafficCommands } from './net/index.ts';
 
 export function netfilterCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -48,5 +49,5 @@ export function nodeCommands(): Map<string, Command> {
 
 /** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands()]);
+  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands()]);
 }

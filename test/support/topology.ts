@@ -16,7 +16,7 @@
  * line waits until the kernel's deferred link work has settled: every device's carrier
  * (LOWER_UP) agrees with its operational state and no address is tentative.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +41,8 @@ export interface Topology {
 /** What runs in each namespace after the script (`ip -n {X} ...`). */
 export const STANDARD_INSPECTIONS = ['ip -d addr', 'ip -br link', 'ip route show table all', 'ip -d link', 'ip neigh', 'ip netns list'];
 
-/** Programs a script may run inside a namespace with `ip netns exec {X} ...`. */
-export const EXEC_ALLOWED = new Set(['ip', 'iptables', 'iptables-save', 'iptables-restore', 'iptables-nft', 'iptables-nft-save', 'iptables-nft-restore', 'sysctl', 'ping', 'nc', 'bridge', 'brctl', 'ethtool', 'conntrack', 'cat', 'echo', 'sleep', 'true', 'false', 'ss', 'arp', 'tcpdump']);
+/** Programs a script may run inside a namespace with `ip netns exec {X} ...` (podlab-missing exists nowhere: for exec failures). */
+export const EXEC_ALLOWED = new Set(['podlab-missing', 'ip', 'iptables', 'iptables-save', 'iptables-restore', 'iptables-nft', 'iptables-nft-save', 'iptables-nft-restore', 'sysctl', 'ping', 'nc', 'bridge', 'brctl', 'ethtool', 'conntrack', 'cat', 'echo', 'sleep', 'true', 'false', 'ss', 'arp', 'tcpdump']);
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*)\}/g;
 
@@ -113,14 +113,17 @@ function checkIp(args: string[], inside: boolean): void {
   const sub = rest[1] ?? 'list';
   const name = rest[2];
   const is = (full: string, min = 1): boolean => sub.length >= min && full.startsWith(sub);
-  if (is('list') || is('show') || is('lst')) return;
+  if (is('list') || is('show') || is('lst') || is('list-id', 6)) return;
+  if (is('identify') && rest.length === 2) return;
+  if (is('pids') && name && isPlaceholderWord(name)) return;
   if (is('add') || is('delete')) {
     if (!name || !isPlaceholderWord(name)) throw new UnsafeLine(`ip netns ${sub} needs a placeholder namespace`);
     return;
   }
   if (is('exec')) {
     if (!name || !isPlaceholderWord(name)) throw new UnsafeLine('ip netns exec needs a placeholder namespace');
-    checkCommand(rest.slice(3), true);
+    // No command at all is ip's own error ("No command specified"), harmless.
+    if (rest.length > 3) checkCommand(rest.slice(3), true);
     return;
   }
   if (is('set') && inside) {
@@ -232,14 +235,32 @@ $(ip -n "$ns" -6 -o addr 2>/dev/null)
           if (carrier != oper) bad = 1
         }
       }
-      END { exit bad ? 0 : 1 }'; then return 0; fi
+      END { exit bad ? 0 : 1 }'; then [ -n "$SETTLE_DEBUG" ] && echo "settle $i" >&2; return 0; fi
     sleep 0.01
   done
 }
 `;
 
-/** Runs the topology for real, in namespaces named after this process, and deletes them. */
-export function runReal(t: Topology): Transcript {
+/** Runs a bash script; resolves with its exit status and stderr. */
+function bash(path: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}
+
+/**
+ * Runs the topology for real, in namespaces named after this process, and deletes them. Async,
+ * so several topologies can run at once (their names never collide).
+ */
+export async function runReal(t: Topology): Promise<Transcript> {
   const { lines, names, created } = parseScript(t.script);
   const n = realCounter++;
   const realName = (p: string): string => `pl-t-${process.pid}-${n}-${p.toLowerCase()}`;
@@ -260,7 +281,8 @@ export function runReal(t: Topology): Transcript {
   });
   writeFileSync(join(work, 'script.sh'), script);
   try {
-    const r = spawnSync('bash', [join(work, 'script.sh')], { encoding: 'utf8', timeout: 120_000 });
+    const r = await bash(join(work, 'script.sh'));
+    if (process.env.SETTLE_DEBUG) process.stderr.write(r.stderr);
     if (r.status !== 0 && r.status !== null) throw new Error(`topology script failed: ${r.stderr}`);
     const steps = commands.map((command, k) => ({
       command,
@@ -381,8 +403,9 @@ export interface Difference {
 /** Runs both sides and returns the steps whose normalised output or status differ. */
 export async function compareTopology(t: Topology): Promise<{ differences: Difference[]; real: Transcript; sim: Transcript }> {
   const { names } = parseScript(t.script);
-  const real = normalise(runReal(t), t, names);
-  const sim = normalise(renameSim(await runSim(t), names), t, names);
+  const [rawReal, rawSim] = await Promise.all([runReal(t), runSim(t)]);
+  const real = normalise(rawReal, t, names);
+  const sim = normalise(renameSim(rawSim, names), t, names);
   const differences: Difference[] = [];
   real.steps.forEach((r, k) => {
     const s = sim.steps[k];

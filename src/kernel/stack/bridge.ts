@@ -9,10 +9,11 @@ import type { Link } from '../link.ts';
 import { isMulticastMac, type Mac } from '../mac.ts';
 import { clonePacket, type Frame } from '../wire.ts';
 import { neighResolve } from './arp.ts';
-import { deliverUp, devXmit } from './dev.ts';
+import { deliverUp, devXmit, tap } from './dev.ts';
 import { runHook } from './hooks.ts';
 import { sendReject } from './ip.ts';
 import { newSkb, type Skb } from './skb.ts';
+import { stackOf } from './state.ts';
 
 /** FDB entries age out after ageing_time (centiseconds) without traffic from that MAC. */
 function lookup(bridge: Link, mac: Mac): Link | undefined {
@@ -57,8 +58,7 @@ export function brHandleFrame(port: Link, frame: Frame): void {
   // one) means the packet is routed, not bridged.
   const r = ns.fib.lookup(skb.ip.dst);
   if (!r || r.route.dev !== bridge || r.route.type !== 'unicast') {
-    skb.bridged = false;
-    deliverUp(bridge, { ...natted, dst: bridge.mac }, skb);
+    passUp(bridge, { ...natted, dst: bridge.mac }, skb);
     return;
   }
   // Still on this bridge: the frame goes to the new destination's MAC, bridged from the port it
@@ -76,23 +76,29 @@ function bridgeFrame(bridge: Link, port: Link, frame: Frame, skb?: Skb): void {
     return;
   }
   if (out) {
-    if (out === port && !port.port?.hairpin) return;
-    forward(bridge, port, out, frame, skb);
-    return;
+    if (out !== port || port.port?.hairpin) forward(bridge, port, out, frame, skb);
+  } else {
+    // Unknown unicast, broadcast and multicast: every other port (and the ingress one in
+    // hairpin mode), plus the bridge itself for broadcast and multicast.
+    for (const p of bridge.ports()) {
+      if (p.port?.state !== 'forwarding' || (p === port && !p.port.hairpin)) continue;
+      forward(bridge, port, p, frame, skb && { ...skb, ip: clonePacket(skb.ip) });
+    }
+    if (isMulticastMac(frame.dst)) {
+      passUp(bridge, frame, skb);
+      return;
+    }
   }
-  // Unknown unicast, broadcast and multicast: every other port (and the ingress one in hairpin
-  // mode), plus the bridge itself for broadcast and multicast.
-  for (const p of bridge.ports()) {
-    if (p.port?.state !== 'forwarding' || (p === port && !p.port.hairpin)) continue;
-    forward(bridge, port, p, frame, skb && { ...skb, ip: clonePacket(skb.ip) });
-  }
-  if (isMulticastMac(frame.dst)) passUp(bridge, frame, skb);
+  // A promiscuous bridge (tcpdump on it) also passes up what it forwards; the stack drops that
+  // copy as PACKET_OTHERHOST, so only captures see it.
+  if (bridge.promisc > 0 || stackOf(bridge.ns).promisc.has(bridge)) tap(bridge, 'in', frame);
 }
 
 /** br_pass_frame_up: the bridge device receives the frame as its own. */
 function passUp(bridge: Link, frame: Frame, skb: Skb | undefined): void {
   bridge.stats.rxPackets++;
   if (skb) skb.bridged = false;
+  tap(bridge, 'in', frame);
   deliverUp(bridge, frame, skb);
 }
 

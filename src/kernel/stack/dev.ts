@@ -14,7 +14,8 @@ import type { Skb } from './skb.ts';
 import { stackOf } from './state.ts';
 import { vxlanXmit } from './vxlan.ts';
 
-function tap(link: Link, dir: 'in' | 'out', frame: Frame): void {
+/** Hands a frame seen on `link` to the namespace's captures. */
+export function tap(link: Link, dir: 'in' | 'out', frame: Frame): void {
   for (const t of stackOf(link.ns).taps) t(dir, frame, link);
 }
 

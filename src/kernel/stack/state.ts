@@ -16,6 +16,8 @@ export type Tap = (dir: 'in' | 'out', frame: Frame, link: Link) => void;
 export interface StackState {
   ct: Conntrack;
   taps: Set<Tap>;
+  /** Captures holding a device in promiscuous mode (tcpdump without -p): a bridge then passes up what it forwards. */
+  promisc: Map<Link, number>;
   sockets?: SocketTable;
   ipId: number;
   /** The pending conntrack garbage collection (see hooks.ts scheduleGc). */
@@ -36,6 +38,7 @@ export function stackOf(ns: NetNs): StackState {
         log: (line) => ns.kernel.printk(line, 4),
       }),
       taps: new Set(),
+      promisc: new Map(),
       ipId: ns.kernel.rng.int(0x10000),
     };
     states.set(ns, s);

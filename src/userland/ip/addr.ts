@@ -9,7 +9,6 @@ import { KernelError } from '../../kernel/errno.ts';
 import { RT_SCOPE_HOST, RT_SCOPE_NOWHERE } from '../../kernel/fib.ts';
 import { formatIPv6 } from '../../kernel/inet6.ts';
 import type { Link, LinkStats } from '../../kernel/link.ts';
-import { POSSIBLE_CPUS } from '../../kernel/link.ts';
 import type { NetNs } from '../../kernel/netns.ts';
 import {
   AF_INET,
@@ -135,12 +134,16 @@ function linkTarget(link: Link): { iflink: number; other?: NetNs } | undefined {
   return { iflink, other };
 }
 
-/** print_name_and_link: `name@peer`, `name@ifN`, `name@NONE`; returns the M-DOWN flag. */
-function printNameAndLink(ctx: IpCtx, link: Link, fmt: (s: string) => string): boolean {
+/**
+ * print_name_and_link: `name@peer`, `name@ifN`, `name@NONE`; returns the M-DOWN flag. The
+ * IPv6 link dump (`ip -6 addr`) carries IFLA_LINK only when it differs from the ifindex and
+ * never a link-netnsid, so the index is then looked up here, as ip does.
+ */
+function printNameAndLink(ctx: IpCtx, link: Link, fmt: (s: string) => string, v6 = false): boolean {
   const out = ctx.out;
   let name = link.name;
   let mdown = false;
-  const t = linkTarget(link);
+  const t = v6 ? (link.iflink !== link.ifindex ? { iflink: link.iflink, other: undefined } : undefined) : linkTarget(link);
   if (t) {
     if (t.iflink) {
       if (t.other) {
@@ -231,8 +234,11 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
   if (filter.kind && kindName(link) !== filter.kind) return -1;
   if (filter.slaveKind && !(link.master && filter.slaveKind === 'bridge')) return -1;
   const flags = linkFlags(link);
+  // `ip -6 addr` asks the IPv6 layer for links (inet6_fill_ifinfo): name, MTU, address, link,
+  // operstate and nothing else.
+  const v6 = filter.family === AF_INET6 && !doLink;
   if (o.brief) {
-    const mdown = printNameAndLink(ctx, link, (n) => n.padEnd(16) + ' ');
+    const mdown = printNameAndLink(ctx, link, (n) => n.padEnd(16) + ' ', v6);
     out.any('operstate', link.operstate.padEnd(14) + ' ', link.operstate);
     if (filter.family === AF_PACKET) {
       out.any('address', `${llAddr(link, link.mac)} `, llAddr(link, link.mac));
@@ -242,17 +248,29 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
     return 0;
   }
   out.any('ifindex', `${link.ifindex}: `, link.ifindex);
-  const mdown = printNameAndLink(ctx, link, (n) => `${n}: `);
+  const mdown = printNameAndLink(ctx, link, (n) => `${n}: `, v6);
   printLinkFlags(ctx, flags, mdown);
   out.any('mtu', `mtu ${link.mtu} `, link.mtu);
-  out.any('qdisc', `qdisc ${link.qdisc} `, link.qdisc);
-  if (link.master) out.any('master', `master ${link.master.name} `, link.master.name);
+  if (!v6) out.any('qdisc', `qdisc ${link.qdisc} `, link.qdisc);
+  if (link.master && !v6) out.any('master', `master ${link.master.name} `, link.master.name);
   if (out.isJson) out.json('operstate', link.operstate);
   else out.fp(`state ${link.operstate} `);
   if (doLink) out.any('linkmode', 'mode DEFAULT ', 'DEFAULT');
-  const group = ctx.names.groupN2A(link.group);
-  out.any('group', `group ${group} `, group);
+  if (!v6) {
+    const group = ctx.names.groupN2A(link.group);
+    out.any('group', `group ${group} `, group);
+  }
+  // Without IFLA_TXQLEN (the IPv6 dump) ip asks with SIOCGIFTXQLEN: the same number.
   if (filter.showqueue && link.txqlen) out.any('txqlen', `qlen ${link.txqlen}`, link.txqlen);
+  if (v6) {
+    if (o.details) {
+      out.nl();
+      out.any('link_type', `    link/${llType(link)} `, llType(link));
+      out.any('address', llAddr(link, link.mac), llAddr(link, link.mac));
+    }
+    out.fp('\n');
+    return 1;
+  }
   if (!filter.family || filter.family === AF_PACKET || o.details) {
     out.nl();
     out.any('link_type', `    link/${llType(link)} `, llType(link));
@@ -300,9 +318,8 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
       out.closeObject();
     }
     if (doLink && link.mtu >= 1280) out.any('inet6_addr_gen_mode', 'addrgenmode eui64 ', 'eui64');
-    const queues = link.kind === 'veth' ? POSSIBLE_CPUS : 1;
-    out.any('num_tx_queues', `numtxqueues ${queues} `, queues);
-    out.any('num_rx_queues', `numrxqueues ${queues} `, queues);
+    out.any('num_tx_queues', `numtxqueues ${link.numTxQueues} `, link.numTxQueues);
+    out.any('num_rx_queues', `numrxqueues ${link.numRxQueues} `, link.numRxQueues);
     for (const [k, v] of [['gso_max_size', 65536], ['gso_max_segs', 65535], ['tso_max_size', tsoMaxSize(link)], ['tso_max_segs', 65535], ['gro_max_size', 65536]] as const) out.any(k, `${k} ${v} `, v);
   }
   if ((doLink || o.details) && link.alias !== undefined) {
@@ -325,8 +342,9 @@ function tsoMaxSize(link: Link): number {
   switch (link.kind) {
     case 'loopback':
     case 'veth':
-    case 'bridge':
       return 524280;
+    case 'bridge':
+      return link.bridge!.gsoFromPorts ? Math.min(524280, ...link.ports().map(tsoMaxSize)) : 65536;
     case 'vxlan': {
       const lower = link.vxlan?.dev !== undefined ? link.ns.links.get(link.vxlan.dev) : undefined;
       return lower ? tsoMaxSize(lower) : 65536;

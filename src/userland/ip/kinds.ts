@@ -409,14 +409,19 @@ function timer(name: string, secs: number): string {
   return `${name} ${String(whole).padStart(4)}.${String(cs).padStart(2, '0')} `;
 }
 
-/** The bridge's fdb garbage collection: 0.1 s after it came up, then every ageing time. */
+/**
+ * The bridge's fdb garbage collection: it first runs 0.1 s after the bridge came up (at once
+ * after its ageing time was set), then every ageing time; stopping the bridge cancels it.
+ */
 function gcTimerSecs(bridge: Link): number {
   const b = bridge.bridge!;
-  if (!bridge.adminUp || b.upSince === undefined) return 0;
-  const elapsed = (bridge.ns.kernel.clock.now - b.upSince) / 1000;
-  if (elapsed < 0.1) return 0.1 - elapsed;
-  const period = b.ageingTime / 100;
-  return period - ((elapsed - 0.1) % period);
+  const firstRuns = [b.upSince !== undefined && bridge.adminUp ? b.upSince + 100 : undefined, b.gcSince].filter((x): x is number => x !== undefined);
+  if (!firstRuns.length) return 0;
+  const first = Math.max(...firstRuns);
+  const now = bridge.ns.kernel.clock.now;
+  if (now < first) return (first - now) / 1000;
+  const period = b.ageingTime * 10;
+  return (period - ((now - first) % period)) / 1000;
 }
 
 /** The forward delay timer a port arms when it starts forwarding (br_make_forwarding). */

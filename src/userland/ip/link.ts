@@ -24,6 +24,8 @@ export interface LinkReq {
   broadcast?: number[];
   txqlen?: number;
   mtu?: number;
+  numtxqueues?: number;
+  numrxqueues?: number;
   netns?: { ns?: NetNs; pid?: number; text: string };
   multicast?: boolean;
   allmulti?: boolean;
@@ -164,8 +166,13 @@ export function iplinkParse(ctx: IpCtx, a: Args, req: LinkReq, create: boolean):
       a.next();
       if (!/^(unknown|notpresent|down|lowerlayerdown|testing|dormant|up)$/i.test(a.cur)) invarg('Invalid operstate\n', a.cur);
     } else if (matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
+      const tx = matches(w, 'numtxqueues');
       a.next();
-      if (getInteger(a.cur) === undefined) invarg(`Invalid "${matches(w, 'numtxqueues') ? 'numtxqueues' : 'numrxqueues'}" value\n`, a.cur);
+      if ((tx ? req.numtxqueues : req.numrxqueues) !== undefined) duparg(tx ? 'numtxqueues' : 'numrxqueues', a.cur);
+      const q = getInteger(a.cur);
+      if (q === undefined) invarg(`Invalid "${tx ? 'numtxqueues' : 'numrxqueues'}" value\n`, a.cur);
+      if (tx) req.numtxqueues = q;
+      else req.numrxqueues = q;
     } else if (matches(w, 'addrgenmode')) {
       a.next();
       if (!/^(eui64|none|stable_secret|random)$/i.test(a.cur)) invarg('Invalid address generation mode\n', a.cur);
@@ -252,7 +259,8 @@ function modify(ctx: IpCtx, args: string[], cmd: 'add' | 'set' | 'replace' | 'de
       if (rest.length) {
         // veth_parse_opt: `peer` and then link options for the other end.
         if (rest[0] !== 'peer') {
-          stderr("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
+          // veth's usage goes to stdout: print_usage ignores the stream it is given.
+          ctx.cmd.stdout("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
           return -1;
         }
         const pa = new Args(rest.slice(1));
@@ -278,10 +286,9 @@ function modify(ctx: IpCtx, args: string[], cmd: 'add' | 'set' | 'replace' | 'de
   }
   const ok = ctx.rtnl(() => {
     if (cmd === 'delete') return deleteLink(ctx, req);
-    if (req.target) {
-      if (cmd === 'replace') throw new KernelError('EOPNOTSUPP');
-      return setLink(ctx, req.target, req);
-    }
+    if (req.target) return setLink(ctx, req.target, req);
+    // NLM_F_REPLACE on a device that exists: rtnl_newlink does not replace devices.
+    if (cmd === 'replace' && req.name !== undefined && ctx.link(req.name)) throw new KernelError('EOPNOTSUPP');
     if (!create) throw new KernelError('ENODEV');
     return createLink(ctx, req);
   });
@@ -313,17 +320,20 @@ function createLink(ctx: IpCtx, req: LinkReq): void {
   const here = ctx.ns;
   const dest = req.netns ? targetNetns(ctx, req.netns) : here;
   checkAddress(req.address);
-  const name = req.name ?? dest.nextName(`${kind}%d`);
-  const spec: LinkSpec = { name, kind, mac: mac(req.address), mtu: req.mtu, txqlen: req.txqlen, ifindex: req.index };
+  // Without a name the kernel picks `KIND%d` when it registers the device.
+  const name = req.name ?? `${kind}%d`;
+  const spec: LinkSpec = { name, kind, mac: mac(req.address), mtu: req.mtu, txqlen: req.txqlen, ifindex: req.index, queues: [req.numtxqueues, req.numrxqueues] };
   if (req.mtu !== undefined) checkMtuRange(kind, req.mtu);
   const lower = req.link !== undefined ? ctx.link(req.link) : undefined;
   const opts = req.kindOpts;
   switch (kind) {
     case 'veth': {
-      const p = req.peer ?? {};
+      // Without `peer` options the peer is made from the device's own attributes (but not its
+      // name, address, index or flags): veth_newlink uses the same attribute table for both.
+      const p: LinkReq = req.peer ?? { mtu: req.mtu, txqlen: req.txqlen, numtxqueues: req.numtxqueues, numrxqueues: req.numrxqueues, netns: req.netns };
       checkAddress(p.address);
       if (p.mtu !== undefined) checkMtuRange('veth', p.mtu);
-      spec.peer = { name: p.name, ns: p.netns ? targetNetns(ctx, p.netns) : here, mac: mac(p.address), mtu: p.mtu, txqlen: p.txqlen, ifindex: p.index };
+      spec.peer = { name: p.name, ns: p.netns ? targetNetns(ctx, p.netns) : here, mac: mac(p.address), mtu: p.mtu, txqlen: p.txqlen, ifindex: p.index, up: p.up, queues: [p.numtxqueues, p.numrxqueues] };
       break;
     }
     case 'vxlan': {
@@ -351,7 +361,7 @@ function createLink(ctx: IpCtx, req: LinkReq): void {
       break;
   }
   const link = dest.createLink(spec);
-  if (kind === 'bridge' && opts?.kind === 'bridge') applyBridge(link, opts.o);
+  if (kind === 'bridge' && opts?.kind === 'bridge') applyBridge(link, opts.o, dest);
   // rtnl_configure_link: the flags of the request, then the master.
   applyFlags(dest, link, req);
   if (req.master !== undefined && req.master !== 0) {
@@ -368,8 +378,10 @@ function checkMtuRange(kind: LinkKind, mtu: number): void {
   if (max && mtu > max) throw new KernelError('EINVAL', 'mtu greater than device maximum');
 }
 
-function applyBridge(link: Link, o: NonNullable<Extract<KindOpts, { kind: 'bridge' }>['o']>): void {
+function applyBridge(link: Link, o: NonNullable<Extract<KindOpts, { kind: 'bridge' }>['o']>, ns: NetNs): void {
   const b = link.bridge!;
+  // br_set_ageing_time kicks the fdb garbage collection, up or not.
+  if (o.ageingTime !== undefined) b.gcSince = ns.kernel.clock.now;
   if (o.forwardDelay !== undefined) b.forwardDelay = o.forwardDelay;
   if (o.helloTime !== undefined) b.helloTime = o.helloTime;
   if (o.maxAge !== undefined) b.maxAge = o.maxAge;
@@ -411,7 +423,7 @@ function setLink(ctx: IpCtx, link: Link, req: LinkReq): void {
     } else if (opts.kind !== link.kind || opts.kind === 'veth' || opts.kind === 'dummy') {
       // changelink of another kind, or of a kind without one.
       throw new KernelError('EOPNOTSUPP');
-    } else if (opts.kind === 'bridge') applyBridge(link, opts.o);
+    } else if (opts.kind === 'bridge') applyBridge(link, opts.o, ns);
     else if (opts.kind === 'vxlan' && opts.o.learning !== undefined) link.vxlan!.learning = opts.o.learning;
     else if (opts.kind === 'macvlan' && opts.o.mode) link.macvlan!.mode = opts.o.mode;
   }

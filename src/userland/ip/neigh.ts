@@ -11,7 +11,7 @@ import type { Neighbour, NudState } from '../../kernel/neigh.ts';
 import { AF_INET, AF_INET6, AF_UNSPEC, Args, duparg, duparg2, getAddr, getPrefix, getUnsigned, invarg, IpExit, matches, nodev, parseLladdr, stderr, type InetPrefix } from './args.ts';
 import type { IpCtx } from './context.ts';
 
-const NUD: Record<NudState | 'NONE', number> = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0 };
+const NUD: Record<NudState, number> = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80, NONE: 0 };
 const NUD_ORDER: NudState[] = ['INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'NOARP', 'PERMANENT'];
 
 function usage(): never {
@@ -132,10 +132,15 @@ function modify(ctx: IpCtx, args: string[], cmd: 'add' | 'change' | 'replace' | 
     }
     if (!n && cmd === 'change') throw new KernelError('ENOENT');
     if (n && cmd === 'add') throw new KernelError('EEXIST');
-    const name = stateName(state);
-    // NUD_CONNECTED states need an address: the given one, or the one the entry already has.
-    if (!mac && state & (NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE) && !n?.lladdr && link.kind !== 'loopback') throw new KernelError('EINVAL', 'No link layer address given');
-    table.set(link, addr, { state: name ?? 'NOARP', lladdr: mac ? formatMac(mac) : n?.lladdr, router });
+    const name = stateName(state) ?? 'NONE';
+    // Valid states need an address: the given one, or the one the entry already has. The
+    // kernel has created the entry by then, so a refused add leaves it behind without a state.
+    const valid = NUD.PERMANENT | NUD.NOARP | NUD.REACHABLE | NUD.PROBE | NUD.STALE | NUD.DELAY;
+    if (!mac && state & valid && !n?.lladdr && link.kind !== 'loopback') {
+      if (!n) table.set(link, addr, { state: 'NONE' });
+      throw new KernelError('EINVAL', 'No link layer address given');
+    }
+    table.set(link, addr, { state: name, lladdr: mac ? formatMac(mac) : n?.lladdr, router });
   });
   // ipneigh_modify exits 2 itself when the kernel refuses.
   if (!ok) throw new IpExit(2);
@@ -343,7 +348,7 @@ function get(ctx: IpCtx, args: string[]): number {
     }
     if (!link) throw new KernelError('EINVAL');
     const n = table.get(link, dst!.v4);
-    if (!n) throw new KernelError('ENOENT');
+    if (!n) throw new KernelError('ENOENT', 'Neighbour entry not found');
     row = { addr: n.addr, dev: n.dev, lladdr: n.lladdr, state: NUD[n.state], router: n.router };
   });
   if (!ok) return -2;

@@ -15,6 +15,7 @@ import {
   RT_TABLE_MAIN,
   RTPROT_BOOT,
   RTPROT_KERNEL,
+  RTN,
   type InsertMode,
   type Route,
   type RouteType,
@@ -204,7 +205,10 @@ function printRoute(ctx: IpCtx, r: RouteView, f: RouteFilter, extra?: { uid?: nu
   const out = ctx.out;
   const d = ctx.opts.details;
   out.openObject();
-  if (r.type !== 'unicast' || d > 0) out.any('type', `${r.type} `, r.type);
+  if (r.type !== 'unicast' || d > 0) {
+    const type = ctx.opts.numeric ? String(RTN[r.type]) : r.type;
+    out.any('type', `${type} `, type);
+  }
   const dst = r.dst === undefined ? (r.dstLen ? `0/${r.dstLen} ` : 'default') : r.dstLen !== r.hostLen ? `${r.dst}/${r.dstLen}` : r.dst;
   out.any('dst', `${dst} `, dst);
   if (extra?.from) out.any('from', `from ${extra.from} `, extra.from);

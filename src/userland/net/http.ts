@@ -38,7 +38,7 @@ function splitHead(head: string): { first: string; lines: string[]; headers: Map
 
 /** Feeds a response in as it arrives; `done` once the body is complete. */
 export class ResponseParser {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   response?: HttpResponse;
   done = false;
   /** Body bytes received so far (what curl's "with N bytes received" counts). */
@@ -134,7 +134,7 @@ export interface HttpRequest {
 
 /** A server's view: requests off a connection, one after another (keep-alive). */
 export class RequestParser {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
 
   push(data: Uint8Array): void {
     this.buf = concat([this.buf, data]);

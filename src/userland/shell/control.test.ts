@@ -2,6 +2,7 @@
 // podlab's shell and in the real `bash -c`, and stdout, stderr and the exit status must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Command } from '../command.ts';
 import { assertLikeBash, noBash, sh } from './testing.ts';
 
 const FILES = { 'a.txt': 'hello\nworld\n', 'b.log': 'x\n', 'sub/c.txt': 'c\n', 'empty': '' };
@@ -131,4 +132,10 @@ test('a script file runs as a new shell with its own $0 and arguments', async ()
   // A sourced file runs in this shell: $0 stays bash, and its exit ends the shell.
   assert.equal(r.stdout, './s.sh a 2\n3\ns.sh c 1\nbash d 1\n');
   assert.equal(r.status, 3);
+});
+
+test('a command that runs another (CommandContext.exec) reaches builtins in a child shell', async () => {
+  const run: Command = (ctx) => ctx.exec!(ctx.argv.slice(1));
+  const r = await sh('run echo hi; run cd /tmp; pwd; run bash -c "exit 4"; echo $?; run nope; echo $?', { commands: { run } });
+  assert.equal(r.stdout, 'hi\n/root\n4\n127\n');
 });

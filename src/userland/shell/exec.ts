@@ -15,7 +15,7 @@ import { assignment, Script } from './parser.ts';
 import { printAndOr } from './print.ts';
 import { applyRedirects, RedirectError } from './redirect.ts';
 import {
-  BreakSignal, ContinueSignal, ExitSignal, getVar, Input, ReturnSignal, shellError, shellQuote, subshellState,
+  BreakSignal, ContinueSignal, ExitSignal, getVar, Input, ReturnSignal, shellError, shellQuote, subshellState, withExecFds,
   type Io, type Runner, type ShellState,
 } from './state.ts';
 
@@ -28,9 +28,9 @@ export async function runList(list: List, state: ShellState, io: Io): Promise<nu
   let status = 0;
   for (const item of list) {
     if (item.background) {
-      startJob(item, state, io);
+      startJob(item, state, withExecFds(io, state));
       status = 0;
-    } else status = await runAndOr(item, state, io);
+    } else status = await runAndOr(item, state, withExecFds(io, state));
   }
   return list.length ? status : state.lastStatus;
 }
@@ -253,6 +253,7 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io): Promise
   try {
     const argv = await expandArgs(cmd, ex);
     if (!argv.length) return await assignOnly(cmd, ex, io);
+    if (argv.length === 1 && argv[0] === 'exec') return await execRedirects(cmd, ex, io);
     const assigned: [string, string][] = [];
     for (const a of cmd.assigns) {
       const v = await expandString(a.value, ex);
@@ -270,6 +271,16 @@ async function runSimple(cmd: SimpleCommand, state: ShellState, io: Io): Promise
     if (e instanceof ExpansionError) fatal(state, io, e);
     throw e;
   }
+}
+
+/** `exec` with only redirections: they stay in force for the rest of this shell (`exec >log 2>&1`). */
+async function execRedirects(cmd: SimpleCommand, ex: Expander, io: Io): Promise<number> {
+  const rio = await applyRedirects(cmd.redirects, ex, io);
+  const fds = ex.state.execFds;
+  if (rio.stdin !== io.stdin) fds.set(io.stdin, rio.stdin);
+  if (rio.stdout !== io.stdout) fds.set(io.stdout, rio.stdout);
+  if (rio.stderr !== io.stderr) fds.set(io.stderr, rio.stderr);
+  return 0;
 }
 
 /**

@@ -62,7 +62,7 @@ export const exit: Builtin = (ctx, state) => {
   throw new ExitSignal(status);
 };
 
-/** `exec cmd`: runs cmd and the shell ends with its status. `exec` alone (redirections only) does nothing here. */
+/** `exec cmd`: runs cmd and the shell ends with its status. (`exec` with only redirections is exec.ts's.) */
 export const exec: Builtin = async (ctx, state) => {
   const argv = ctx.argv.slice(1).filter((a, k) => !(k === 0 && a === '--'));
   if (!argv.length) return 0;

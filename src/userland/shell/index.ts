@@ -85,6 +85,7 @@ export async function runShell(script: string, opts: ShellOptions): Promise<numb
     traceLevel: 0,
     startedAt: session.startedAt,
     random: session.random,
+    execFds: new Map(),
   };
   const io = { stdin: new Input(opts.stdin ?? ''), stdout: opts.stdout, stderr: opts.stderr };
   const status = await isolated(() => runScript(script, state, io), state, io);

@@ -142,3 +142,15 @@ test('$RANDOM repeats from one session to the next', async () => {
   assert.equal(a.stdout, b.stdout);
   assert.match(a.stdout, /^\d+ \d+\n$/);
 });
+
+test('the abort reason is the signal number', async () => {
+  let reason: unknown;
+  const hold: Command = async (ctx) => {
+    await new Promise((resolve) => ctx.signal?.addEventListener('abort', resolve));
+    reason = ctx.signal?.reason;
+    return 0;
+  };
+  const r = await sh('hold & kill -9 %1; wait %1; echo $?', { commands: { hold } });
+  assert.equal(r.stdout, '137\n');
+  assert.equal(reason, 9);
+});

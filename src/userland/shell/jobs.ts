@@ -61,7 +61,8 @@ export class JobTable {
       kill: (signal) => {
         if (job.status !== undefined) return;
         job.killedBy = signal;
-        controller.abort();
+        // The reason is the signal number, so a command can report how it died.
+        controller.abort(signal);
         finish(128 + signal);
       },
     };

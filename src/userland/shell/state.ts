@@ -103,6 +103,21 @@ export interface ShellState {
   startedAt: number;
   /** $RANDOM: 0..32767 from a generator seeded per session, so runs repeat. */
   random(): number;
+  /**
+   * What `exec >file` (no command) did: each stream it replaced maps to its replacement, and
+   * every later command of this shell that would use the old one gets the new one instead.
+   */
+  execFds: Map<Sink | Input, Sink | Input>;
+}
+
+/** The streams a command gets once `exec` redirections of its shell are applied. */
+export function withExecFds(io: Io, state: ShellState): Io {
+  if (!state.execFds.size) return io;
+  const follow = <T extends Sink | Input>(x: T): T => {
+    for (let k = 0; k < 10 && state.execFds.has(x); k++) x = state.execFds.get(x) as T;
+    return x;
+  };
+  return { stdin: follow(io.stdin), stdout: follow(io.stdout), stderr: follow(io.stderr) };
 }
 
 /** A copy of the state for `( ... )`, pipeline stages, `$(...)` and jobs: changes do not come back. */
@@ -117,6 +132,7 @@ export function subshellState(state: ShellState): ShellState {
     jobs: state.jobs.forSubshell(),
     traps: new Map(),
     locals: state.locals.map((m) => new Map(m)),
+    execFds: new Map(state.execFds),
   };
 }
 

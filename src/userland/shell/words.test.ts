@@ -45,6 +45,9 @@ const cases: [string, string][] = [
   ['comments and line continuations', 'echo a # comment\necho b \\\n  c # more\n# whole line\necho "#not" a#b'],
   ['redirections', 'echo x >&2 2>/dev/null; echo y 2>&1 >/dev/null; echo a > f1; echo b >> f1; cat f1; cat < f1 | wc -l'],
   ['|& pipes stderr too', 'cat nope |& sed "s/^/E: /"'],
+  ['exec redirections last for the rest of the shell', 'exec >log.txt; echo one; echo two >&2; f() { echo three; }; f; exec >&2; cat log.txt'],
+  ['exec 2>&1 and exec < file', 'exec 2>&1; cat nope | sed "s/^/E:/"; exec < a.txt; read x; echo "got $x"; cat'],
+  ['exec redirections in a subshell or a pipeline stay there', '(exec >sub.txt; echo in-sub); echo out; cat sub.txt; echo x | { exec >h.txt; echo piped; }; cat h.txt'],
 ];
 
 for (const [what, script] of cases) {

@@ -1,0 +1,14 @@
+/** Registers the traffic tools (ping, nc, curl, tcpdump) under the names a shell looks up. */
+import type { Command } from '../command.ts';
+import { curl } from './curl.ts';
+import { nc } from './nc.ts';
+import { ping } from './ping.ts';
+
+export function trafficCommands(): Map<string, Command> {
+  return new Map<string, Command>([
+    ['ping', ping],
+    ['nc', nc],
+    ['netcat', nc],
+    ['curl', curl],
+  ]);
+}
