@@ -10,6 +10,7 @@ import type { NetNs } from '../netns.ts';
 import type { Neighbour } from '../neigh.ts';
 import type { Frame, IpPacket } from '../wire.ts';
 import { devXmit } from './dev.ts';
+import { reversePathOk } from './ip.ts';
 
 /** ARP retransmissions before a neighbour is FAILED (mcast_solicit), and their interval (retrans_time). */
 const SOLICITS = 3;
@@ -29,6 +30,8 @@ export function arpRcv(link: Link, frame: Frame): void {
   const neigh = ns.neigh;
   if (arp.op === 1) {
     if (arp.spa === 0 || ns.isLocal(arp.spa)) return;
+    // arp_process routes the request (ip_route_input from the sender): rp_filter applies to it.
+    if (!reversePathOk(ns, link, arp.spa)) return;
     if (isOurs(ns, link, arp.tpa)) {
       // A request for us creates or refreshes the sender's entry as STALE.
       learn(link, arp.spa, arp.sha, 'STALE');

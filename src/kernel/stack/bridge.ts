@@ -17,6 +17,8 @@ import { stackOf } from './state.ts';
 
 /** FDB entries age out after ageing_time (centiseconds) without traffic from that MAC. */
 function lookup(bridge: Link, mac: Mac): Link | undefined {
+  // The bridge's own address is local even when set by hand (br_fdb_change_mac_address).
+  if (mac === bridge.mac) return bridge;
   const info = bridge.bridge!;
   const e = info.fdb.get(mac);
   if (!e) return undefined;

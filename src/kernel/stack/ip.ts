@@ -81,11 +81,7 @@ function routeInput(ns: NetNs, link: Link, skb: Skb): void {
     localDeliver(ns, skb);
     return;
   }
-  const rp = ns.sysctl.dev(link.name, 'rp_filter');
-  if (rp && link.kind !== 'loopback') {
-    const back = ns.fib.lookup(skb.ip.src);
-    if (!back || (rp === 1 && back.route.dev !== link)) return;
-  }
+  if (!reversePathOk(ns, link, skb.ip.src)) return;
   const r = ns.fib.lookup(dst);
   if (r && (r.route.type === 'local' || r.route.type === 'broadcast')) {
     localDeliver(ns, skb);
@@ -109,6 +105,17 @@ function routeInput(ns: NetNs, link: Link, skb: Skb): void {
     default:
       return;
   }
+}
+
+/**
+ * fib_validate_source's rp_filter: strict (1) wants the route back to `src` to leave by the
+ * device the packet came in on, loose (2) any route back. ARP requests get the same check.
+ */
+export function reversePathOk(ns: NetNs, link: Link, src: number): boolean {
+  const rp = ns.sysctl.dev(link.name, 'rp_filter');
+  if (!rp || link.kind === 'loopback') return true;
+  const back = ns.fib.lookup(src);
+  return !!back && (rp !== 1 || back.route.dev === link);
 }
 
 /** ip_forward: TTL, FORWARD, MTU, then out. */

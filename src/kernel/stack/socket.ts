@@ -182,7 +182,7 @@ export class SocketTable {
   }
 
   /** Echo replies go to the ping socket with their id; errors to the socket whose packet they quote. */
-  icmpRcv(ip: IpPacket, _skb: Skb): void {
+  icmpRcv(ip: IpPacket, skb: Skb): void {
     const m = ip.l4;
     if (m.kind !== 'icmp') return;
     const len = 20 + 8 + (m.orig ? 28 : m.data.length);
@@ -203,7 +203,7 @@ export class SocketTable {
       return;
     }
     if (ql4.kind === 'tcp' && err) {
-      for (const c of this.conns) if (c.lport === ql4.sport && c.raddr === q.dst && c.rport === ql4.dport) c.icmpError(err);
+      for (const c of this.conns) if (c.lport === ql4.sport && c.raddr === q.dst && c.rport === ql4.dport) c.icmpError(err, skb.indev?.kind === 'loopback');
     }
   }
 }

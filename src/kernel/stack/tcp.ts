@@ -69,6 +69,8 @@ export class TcpConn {
   private mss: number;
   private finSent = false;
   private onEstablished?: (e?: Errno) => void;
+  /** Inside connect(2): the socket is owned by the caller, so ICMP errors are soft (tcp_v4_err). */
+  private inConnect = false;
   /** The listener an embryonic (SYN_RECV) connection will be queued on. */
   private listener?: TcpListener;
 
@@ -102,8 +104,13 @@ export class TcpConn {
     return new Promise((resolve, reject) => {
       c.onEstablished = (e) => (e ? reject(new KernelError(e)) : resolve(c));
       c.state = 'SYN_SENT';
+      // connect() holds the socket while it sends the SYN: an ICMP error that comes back
+      // meanwhile (REJECT in OUTPUT, delivered over lo) is only a soft error.
+      c.inConnect = true;
       const err = c.emit(TCP_SYN, new Uint8Array(0));
-      if (err) {
+      c.inConnect = false;
+      // tcp_connect ignores a SYN that netfilter dropped (EPERM): the retransmit timer carries on.
+      if (err && err !== 'EPERM') {
         c.destroy(err);
       }
     });
@@ -152,8 +159,10 @@ export class TcpConn {
   }
 
   /** tcp_v4_err: an ICMP error is fatal while connecting, soft afterwards. */
-  icmpError(err: Errno): void {
-    if (this.state === 'SYN_SENT' || this.state === 'SYN_RECV') this.destroy(err);
+  icmpError(err: Errno, local = false): void {
+    // An error generated on this host while connect() still holds the socket (REJECT in OUTPUT)
+    // is only recorded; one from the network fails the connect.
+    if ((this.state === 'SYN_SENT' || this.state === 'SYN_RECV') && !(this.inConnect && local)) this.destroy(err);
     else this.err = err;
   }
 

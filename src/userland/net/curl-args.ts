@@ -62,14 +62,15 @@ const FLAGS: Record<string, string | undefined> = {
   globoff: 'g',
 };
 
-function seconds(v: string, name: string): number {
-  if (!/^\d+(\.\d+)?$/.test(v)) throw new CurlUsage(`curl: option --${name}: expected a proper numerical parameter`);
+/** A number of seconds; `opt` is the option as the user spelled it (curl quotes it back). */
+function seconds(v: string, opt: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new CurlUsage(`curl: option ${opt}: expected a proper numerical parameter`);
   return Math.round(Number(v) * 1000);
 }
 
 export function parseCurlArgs(args: string[]): CurlOpts {
   const o: CurlOpts = { urls: [], silent: false, showError: false, verbose: false, include: false, head: false, headers: [], fail: false, userAgent: 'curl/7.88.1', resolve: [] };
-  const set = (name: string, value?: string): void => {
+  const set = (name: string, value?: string, opt = `--${name}`): void => {
     switch (name) {
       case 'silent':
         o.silent = true;
@@ -93,10 +94,10 @@ export function parseCurlArgs(args: string[]): CurlOpts {
         o.output = value;
         break;
       case 'max-time':
-        o.maxTimeMs = seconds(value!, name);
+        o.maxTimeMs = seconds(value!, opt);
         break;
       case 'connect-timeout':
-        o.connectTimeoutMs = seconds(value!, name);
+        o.connectTimeoutMs = seconds(value!, opt);
         break;
       case 'write-out':
         o.writeOut = value;
@@ -146,7 +147,7 @@ export function parseCurlArgs(args: string[]): CurlOpts {
         if (d.valued) {
           const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
           if (v === undefined) throw new CurlUsage(`curl: option -${a[j]}: requires parameter`);
-          set(d.name, v);
+          set(d.name, v, `-${a[j]}`);
           break;
         }
         set(d.name);

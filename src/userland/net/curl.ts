@@ -179,11 +179,13 @@ async function connect(ctx: CommandContext, o: CurlOpts, ns: NetNs, dst: number,
   const timers = new Timers(ns);
   const connectLimit = start + (o.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   const limit = deadline !== undefined && deadline < connectLimit ? { at: deadline, what: 'max' as const } : { at: connectLimit, what: 'connect' as const };
+  // curl's clock starts before the SYN goes out, so its timeout fires before a retransmission due at the same time.
+  const expiry = timers.after(Math.max(0, limit.at - ctx.sys.now())).then(() => 'timeout' as const);
   const attempt: Promise<TcpConn | Errno | 'timeout'> = table.tcpConnect(dst, url.port, { sport }).catch((e: unknown) => {
     if (e instanceof KernelError) return e.errno;
     throw e;
   });
-  const w = await block(ctx, Promise.race([attempt, timers.after(Math.max(0, limit.at - ctx.sys.now())).then(() => 'timeout' as const)]));
+  const w = await block(ctx, Promise.race([attempt, expiry]));
   timers.cancelAll();
   const elapsed = Math.round(ctx.sys.now() - start);
   if (w.kind !== 'done' || w.value === 'timeout') {

@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { curl } from './curl.ts';
 import { nc } from './nc.ts';
 import { ping } from './ping.ts';
+import { tcpdump } from './tcpdump.ts';
 
 export function trafficCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -10,5 +11,6 @@ export function trafficCommands(): Map<string, Command> {
     ['nc', nc],
     ['netcat', nc],
     ['curl', curl],
+    ['tcpdump', tcpdump],
   ]);
 }

@@ -17,6 +17,8 @@ export interface Channel {
   read(): Promise<Uint8Array | undefined>;
   /** shutdown(SHUT_WR) (-N). */
   shutdownWrite(): void;
+  /** Whether data from the peer is already waiting to be read. */
+  ready(): boolean;
   close(): void;
 }
 
@@ -26,6 +28,7 @@ export function tcpChannel(c: TcpConn): Channel {
     read: () => c.read(),
     // The model's close() is a half-close: FIN goes out and data keeps arriving until the peer's FIN.
     shutdownWrite: () => c.close(),
+    ready: () => c.inbox.size > 0,
     close: () => c.close(),
   };
 }
@@ -52,6 +55,7 @@ export function udpChannel(s: UdpSocket): Channel {
       return p;
     },
     shutdownWrite: () => {},
+    ready: () => s.inbox.size > 0,
     close: () => s.close(),
   };
 }
@@ -89,7 +93,15 @@ export async function readwrite(ctx: CommandContext, ns: NetNs, ch: Channel, o: 
   }
   let quitAt: number | undefined;
   if (!o.noStdin && o.quit >= 0) {
-    if (o.quit === 0) return 'quit';
+    if (o.quit === 0) {
+      // The poll that saw the end of stdin also reads what the peer had already sent.
+      while (ch.ready()) {
+        const d = await ch.read();
+        if (!d) break;
+        out(d);
+      }
+      return 'quit';
+    }
     quitAt = ctx.sys.now() + o.quit * 1000;
   }
   let reads = 0;

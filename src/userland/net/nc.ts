@@ -76,6 +76,8 @@ interface NcOpts {
   rw: RwOpts;
   host?: string;
   port?: string;
+  /** A client's ports: each argument after the host, a number, service or `lo-hi` range. */
+  ports: string[];
 }
 
 /** err(3)/errx(3): a message and exit status 1. */
@@ -104,6 +106,7 @@ function parseArgs(ctx: CommandContext): NcOpts {
     verbose: false,
     numeric: false,
     rw: { noStdin: false, shutdownOnEof: false, quit: -1, crlf: false, recvLimit: 0, listening: false },
+    ports: [],
   };
   for (const { key, value } of p.opts) {
     switch (key) {
@@ -178,10 +181,9 @@ function parseArgs(ctx: CommandContext): NcOpts {
     } else if (args.length > 2) throw new Exit(USAGE);
     if (o.port === undefined) throw new Exit('nc: missing port number\n');
   } else {
-    if (args.length > 2) throw new Exit(USAGE);
     if (args.length < 2) throw new Exit(args.length === 0 ? USAGE : 'nc: missing port number\n');
     o.host = args[0];
-    o.port = args[1];
+    o.ports = args.slice(1);
   }
   o.rw.idleMs = o.timeoutMs;
   o.rw.listening = o.listen;
@@ -304,6 +306,7 @@ function udpAnyChannel(s: UdpSocket): Channel {
     write: () => {},
     read: async () => (await s.inbox.next())?.data,
     shutdownWrite: () => {},
+    ready: () => s.inbox.size > 0,
     close: () => s.close(),
   };
 }
@@ -323,7 +326,7 @@ function sourceOf(ctx: CommandContext, o: NcOpts, ns: NetNs): { src?: number; sp
 async function client(ctx: CommandContext, o: NcOpts): Promise<number> {
   const ns = ctx.sys.netns();
   const host = o.host!;
-  const ports = portList(ctx, o.port!, o.udp);
+  const ports = o.ports.flatMap((p) => portList(ctx, p, o.udp));
   const dst = resolveHost(ctx, host);
   if (dst === undefined) throw new Exit(`nc: getaddrinfo for host "${host}" port ${ports[0]}: Name or service not known\n`);
   const { src, sport } = sourceOf(ctx, o, ns);
@@ -378,12 +381,14 @@ async function connectTcp(ctx: CommandContext, o: NcOpts, ns: NetNs, dst: number
   let lport = sport;
   if (lport === undefined && from !== undefined) lport = table.ephemeral(6, from, dst, port);
   const timers = new Timers(ns);
+  // The -w timer starts before the SYN goes out, so it fires before a retransmission due at the same time.
+  const expiry = o.timeoutMs !== undefined ? timers.after(o.timeoutMs).then(() => 'timeout' as const) : undefined;
   const attempt: Promise<TcpConn | Errno | 'timeout'> = table.tcpConnect(dst, port, { src, sport: lport }).catch((e: unknown) => {
     if (e instanceof KernelError) return e.errno;
     throw e;
   });
   const events = [attempt];
-  if (o.timeoutMs !== undefined) events.push(timers.after(o.timeoutMs).then(() => 'timeout' as const));
+  if (expiry) events.push(expiry);
   const w = await block(ctx, Promise.race(events));
   timers.cancelAll();
   if (w.kind !== 'done') {

@@ -101,11 +101,11 @@ class Fatal extends Error {
   }
 }
 
-/** strtol_or_err's two messages. */
-function integer(arg: string, min: number, max: number): number {
+/** strtol_or_err's two messages; `max` as text since LONG_MAX is beyond a double's integers. */
+function integer(arg: string, min: number, max: number | 'LONG_MAX'): number {
   const v = parseLong(arg);
   if (v === undefined) throw new Fatal(`ping: invalid argument: '${arg}'\n`, 1);
-  if (v < min || v > max) throw new Fatal(`ping: invalid argument: '${arg}': out of range: ${min} <= value <= ${max}\n`, 1);
+  if (v < min || (max !== 'LONG_MAX' && v > max)) throw new Fatal(`ping: invalid argument: '${arg}': out of range: ${min} <= value <= ${max === 'LONG_MAX' ? '9223372036854775807' : max}\n`, 1);
   return v;
 }
 
@@ -131,9 +131,9 @@ function parseArgs(ctx: CommandContext): PingOpts {
       case '?':
         throw new Fatal(USAGE, 2);
       case 'V':
-        throw new Fatal('ping from iputils 20221126\n', 0, true);
+        throw new Fatal('ping from iputils 20221126\nlibcap: yes, IDN: yes, NLS: no, error.h: yes, getrandom(): yes, __fpending(): yes\n', 0, true);
       case 'c':
-        o.count = integer(value, 1, Number.MAX_SAFE_INTEGER);
+        o.count = integer(value, 1, 'LONG_MAX');
         break;
       case 'i':
         o.intervalMs = Math.trunc(seconds(ctx, value) * 1000);
@@ -308,9 +308,10 @@ async function run(ctx: CommandContext, o: PingOpts, s: Setup): Promise<number> 
   let nextSend = start;
   let exitAt: number | undefined;
   const deadlineAt = o.deadline ? start + o.deadline * 1000 : undefined;
-  // A probe whose send failed with EPERM: REJECT in OUTPUT also queues an ICMP error for it, and
-  // then iputils reports only that error.
-  let pendingSendError: { seq: number; errno: Errno } | undefined;
+  // A probe whose send failed (EPERM from a netfilter verdict): this iputils reports the send
+  // error only when an ICMP error for the probe came back too (REJECT in OUTPUT); after a plain
+  // DROP it stays silent.
+  let pendingSendError: { seq: number; errno: Errno; answered: boolean } | undefined;
   let incoming = sock.inbox.next();
   const out = (t: string): void => ctx.stdout(t);
   const stamp = (): string => {
@@ -342,12 +343,11 @@ async function run(ctx: CommandContext, o: PingOpts, s: Setup): Promise<number> 
       if (!o.quiet) ctx.stderr(`ping: local error: message too long, mtu=${s.mtu}\n`);
       return;
     }
-    pendingSendError = { seq, errno: err };
+    pendingSendError = { seq, errno: err, answered: false };
   };
 
   const flushSendError = (): void => {
-    if (!pendingSendError) return;
-    if (!o.quiet) ctx.stderr(o.flood ? 'E' : `ping: sendmsg: ${STRERROR[pendingSendError.errno]}\n`);
+    if (pendingSendError?.answered && !o.quiet) ctx.stderr(o.flood ? 'E' : `ping: sendmsg: ${STRERROR[pendingSendError.errno]}\n`);
     pendingSendError = undefined;
   };
 
@@ -371,7 +371,7 @@ async function run(ctx: CommandContext, o: PingOpts, s: Setup): Promise<number> 
     const quoted = icmp.orig?.l4;
     if (!quoted || quoted.kind !== 'icmp' || icmp.orig?.dst !== s.dst) return;
     const seq = quoted.seq ?? 0;
-    if (pendingSendError?.seq === seq) pendingSendError = undefined;
+    if (pendingSendError?.seq === seq) pendingSendError.answered = true;
     if (icmp.type === 5 || icmp.type === 4) return;
     stats.acknowledge(seq);
     stats.errors++;
@@ -418,8 +418,13 @@ async function run(ctx: CommandContext, o: PingOpts, s: Setup): Promise<number> 
         flushSendError();
         continue;
       }
-      incoming = sock.inbox.next();
       if (w.value) receive(w.value);
+      // Like iputils' inner recvmsg loop: everything already queued is read before the exit checks.
+      while (sock.inbox.size) {
+        const m = await sock.inbox.next();
+        if (m) receive(m);
+      }
+      incoming = sock.inbox.next();
       flushSendError();
     }
     flushSendError();

@@ -21,6 +21,15 @@ export interface PrintOpts {
 
 const PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP' };
 
+/** The Internet checksum of an ICMP echo message (type, code, id, seq and data). */
+function icmpChecksum(m: IcmpMsg): number {
+  const b = [m.type, m.code, 0, 0, (m.id ?? 0) >> 8, (m.id ?? 0) & 255, (m.seq ?? 0) >> 8, (m.seq ?? 0) & 255, ...m.data];
+  let sum = 0;
+  for (let i = 0; i < b.length; i += 2) sum += (b[i] << 8) | (b[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
 export class Printer {
   private seq = new SeqTracker();
 
@@ -164,7 +173,8 @@ export class Printer {
         const l4 = q.l4;
         if (l4.kind === 'tcp') return `${dst} tcp port ${this.port(l4.dport, 'tcp')} unreachable`;
         if (l4.kind === 'udp') return `${dst} udp port ${this.port(l4.dport, 'udp')} unreachable`;
-        return `${dst} protocol ${q.proto} port 0 unreachable`;
+        // The "port" tcpdump reads here is bytes 2-3 of the quoted header: an ICMP checksum.
+        return `${dst} protocol ${q.proto} port ${l4.kind === 'icmp' ? icmpChecksum(l4) : 0} unreachable`;
       }
       case 4:
         return m.mtu ? `${dst} unreachable - need to frag (mtu ${m.mtu})` : `${dst} unreachable - need to frag`;

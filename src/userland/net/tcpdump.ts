@@ -112,12 +112,33 @@ function parseArgs(ctx: CommandContext): DumpOpts {
   return o;
 }
 
-/** `tcpdump -D`: the devices of the namespace, then any. */
+/**
+ * `tcpdump -D`, in the order libpcap gives: running devices by instance number (the digits
+ * ending the name), any, loopback, the pseudo-devices libpcap always offers, then devices that
+ * are not running.
+ */
 function listDevices(ns: NetNs): string {
   const links = [...ns.links.values()];
-  const lines = links.map((l, i) => `${i + 1}.${l.name} [${[l.running ? 'Up' : '', l.running ? 'Running' : '', l.kind === 'loopback' ? 'Loopback' : ''].filter(Boolean).join(', ')}${l.running ? '' : ''}]`);
-  lines.push(`${links.length + 1}.any (Pseudo-device that captures on all interfaces) [Up, Running]`);
-  return lines.join('\n') + '\n';
+  const instance = (l: Link): number => {
+    const m = /(\d+)$/.exec(l.name);
+    return m ? Number(m[1]) + 1 : 0;
+  };
+  const running = links.filter((l) => l.running && l.kind !== 'loopback').sort((a, b) => instance(a) - instance(b));
+  const lines = running.map((l) => `${l.name} [Up, Running, Connected]`);
+  lines.push('any (Pseudo-device that captures on all interfaces) [Up, Running]');
+  for (const l of links) if (l.running && l.kind === 'loopback') lines.push(`${l.name} [Up, Running, Loopback]`);
+  lines.push(
+    'bluetooth-monitor (Bluetooth Linux Monitor) [Wireless]',
+    'nflog (Linux netfilter log (NFLOG) interface) [none]',
+    'nfqueue (Linux netfilter queue (NFQUEUE) interface) [none]',
+    'dbus-system (D-Bus system bus) [none]',
+    'dbus-session (D-Bus session bus) [none]',
+  );
+  for (const l of links) {
+    if (l.running) continue;
+    lines.push(`${l.name} [${l.kind === 'loopback' ? 'Loopback' : l.adminUp ? 'Up, Disconnected' : 'none, Disconnected'}]`);
+  }
+  return lines.map((line, i) => `${i + 1}.${line}\n`).join('');
 }
 
 /** pcap_lookupdev: the first device that is up and not loopback. */
@@ -131,6 +152,27 @@ function packetType(f: Frame, link: Link): string {
   if (f.dst === 'ff:ff:ff:ff:ff:ff') return 'B';
   if (parseInt(f.dst.slice(0, 2), 16) & 1) return 'M';
   return 'P';
+}
+
+/** Per clock: the millisecond last stamped and how many frames got a time in it. */
+const stamped = new WeakMap<object, { ms: number; n: number }>();
+const frameTimes = new WeakMap<Frame, number>();
+
+/**
+ * A frame's capture time in microseconds: the sim clock, frames within one millisecond a
+ * microsecond apart, and the same frame seen on several devices (a bridge and its ports) alike.
+ */
+function frameTime(clock: { now: number }, frame: Frame): number {
+  const known = frameTimes.get(frame);
+  if (known !== undefined) return known;
+  let c = stamped.get(clock);
+  if (!c || c.ms !== clock.now) {
+    c = { ms: clock.now, n: 0 };
+    stamped.set(clock, c);
+  }
+  const us = Math.round(clock.now * 1000) + Math.min(c.n++, 999);
+  frameTimes.set(frame, us);
+  return us;
 }
 
 function plural(n: number, what: string): string {
@@ -188,9 +230,9 @@ async function capture(ctx: CommandContext, ns: NetNs, o: DumpOpts, link: Link |
   let lastUs = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const stamp = (): string => {
-    // Microseconds of the sim clock; packets within one millisecond are spread a microsecond apart.
-    const us = Math.max(Math.round(ctx.sys.now() * 1000), lastUs + 1);
+  const clock = ns.kernel.clock;
+  const stamp = (frame: Frame): string => {
+    const us = frameTime(clock, frame);
     const prev = lastUs;
     lastUs = us;
     const frac = String(us % 1_000_000).padStart(6, '0');
@@ -222,7 +264,7 @@ async function capture(ctx: CommandContext, ns: NetNs, o: DumpOpts, link: Link |
     if (!filter(frame)) return;
     captured++;
     const line = any ? printer.cooked(frame, dev.name, dev.ifindex, dir === 'out' ? 'Out' : packetType(frame, dev)) : printer.ethernet(frame);
-    ctx.stdout(`${stamp()}${line}\n`);
+    ctx.stdout(`${stamp(frame)}${line}\n`);
     if (o.count && captured >= o.count) finish();
   };
   const st = stackOf(ns);
