@@ -236,9 +236,12 @@ export class Fib {
    * prohibit) are returned so callers can tell them apart; `throw` falls through to the next table.
    */
   lookup(dst: number, opts: { oif?: Link; tables?: number[]; scope?: number } = {}): FibResult | undefined {
-    for (const id of opts.tables ?? [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT]) {
-      const t = this.tables.get(id);
-      if (!t) continue;
+    // With only the default rules the kernel keeps local and main in one trie (fib_trie "merged
+    // tables"), so the longest prefix wins across both; at equal prefixes local's aliases come first.
+    const merged: Route[][] = opts.tables
+      ? opts.tables.map((id) => this.tables.get(id) ?? [])
+      : [[...(this.tables.get(RT_TABLE_LOCAL) ?? []), ...(this.tables.get(RT_TABLE_MAIN) ?? [])], this.tables.get(RT_TABLE_DEFAULT) ?? []];
+    for (const t of merged) {
       const r = this.lookupTable(t, dst, opts);
       if (!r) continue;
       if (r.type === 'throw') continue;

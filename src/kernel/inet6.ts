@@ -4,13 +4,8 @@
  * device, once it is up and operational, an EUI-64 link-local address with its fe80::/64 route,
  * its local route and the ff00::/8 multicast route. Addresses stay through a loss of carrier
  * (their routes then show `linkdown`) and go when the device goes down.
- *
- * Also `settle`, run after every configuration change: what the kernel's linkwatch and netdev
- * notifiers do asynchronously (bridge port states, addrconf on devices that became ready), in
- * the order their events would be queued.
  */
 import { KernelError } from './errno.ts';
-import type { Kernel } from './kernel.ts';
 import type { Link } from './link.ts';
 import type { Mac } from './mac.ts';
 
@@ -71,6 +66,13 @@ const LOOPBACK6 = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 const LINKLOCAL_NET = Uint8Array.from([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 const MULTICAST_NET = Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
+const same = (x: Uint8Array, y: Uint8Array): boolean => x.every((b, k) => b === y[k]);
+
+/** The first `plen` bits of an address, the rest zero. */
+function prefixOf(addr: Uint8Array, plen: number): Uint8Array {
+  return Uint8Array.from(addr, (b, i) => (i * 8 >= plen ? 0 : i * 8 + 8 <= plen ? b : b & (0xff << (8 - (plen - i * 8)))));
+}
+
 function bit(a: Uint8Array, i: number): number {
   return (a[i >> 3] >> (7 - (i & 7))) & 1;
 }
@@ -110,9 +112,15 @@ export class Inet6 {
     this.routes.push({ ...r, seq: this.seq++ });
   }
 
+  /**
+   * ipv6_link_dev_addr: the device's list is kept by scope, widest first; a new address goes
+   * before the first one whose scope is not wider than its own.
+   */
   private addAddr(link: Link, a: Addr6): void {
     const list = this.addrs.get(link) ?? [];
-    list.push(a);
+    const rank = (x: Addr6): number => (x.scope === SCOPE6_HOST ? 1 : x.scope === SCOPE6_LINK ? 2 : 14);
+    const i = list.findIndex((x) => rank(a) >= rank(x));
+    list.splice(i < 0 ? list.length : i, 0, a);
     this.addrs.set(link, list);
     this.addRoute({ table: 255, type: 'local', dst: a.addr, plen: 128, dev: link, metric: 0 });
   }
@@ -145,31 +153,34 @@ export class Inet6 {
    * being there already.
    */
   addManual(link: Link, addr: Uint8Array, plen: number, noprefixroute: boolean, replace: boolean): void {
-    const same = (x: Uint8Array, y: Uint8Array): boolean => x.every((b, k) => b === y[k]);
     if (this.addresses(link).some((a) => same(a.addr, addr))) {
       if (replace) return;
-      throw new KernelError('EEXIST');
+      throw new KernelError('EEXIST', 'ipv6: address already assigned');
     }
     const linkLocal = addr[0] === 0xfe && (addr[1] & 0xc0) === 0x80;
     this.addAddr(link, { addr, plen, scope: linkLocal ? SCOPE6_LINK : 0 });
     if (plen < 128 && !noprefixroute) {
-      const dst = Uint8Array.from(addr, (b, i) => (i * 8 >= plen ? 0 : i * 8 + 8 <= plen ? b : b & (0xff << (8 - (plen - i * 8)))));
+      const dst = prefixOf(addr, plen);
       if (!this.routes.some((r) => r.dev === link && r.table === 254 && r.plen === plen && same(r.dst, dst)))
         this.addRoute({ table: 254, type: 'unicast', dst, plen, dev: link, metric: 256 });
     }
   }
 
-  /** `ip addr del fe80::.../64 dev X`: the address, its local route and its prefix route go. */
+  /**
+   * `ip addr del ADDR/LEN dev X`: the address and its local route go, and its prefix route
+   * unless another address of the device still has that prefix (cleanup_prefix_route).
+   */
   delAddr(link: Link, addr: Uint8Array): boolean {
     const list = this.addresses(link);
-    const i = list.findIndex((a) => a.addr.every((b, k) => b === addr[k]));
+    const i = list.findIndex((a) => same(a.addr, addr));
     if (i < 0) return false;
     const [a] = list.splice(i, 1);
-    const same = (x: Uint8Array, y: Uint8Array): boolean => x.every((b, k) => b === y[k]);
+    const prefix = prefixOf(a.addr, a.plen);
+    const shared = list.some((x) => x.plen === a.plen && same(prefixOf(x.addr, x.plen), prefix));
     for (let k = this.routes.length - 1; k >= 0; k--) {
       const r = this.routes[k];
       if (r.dev !== link) continue;
-      if ((r.type === 'local' && same(r.dst, a.addr)) || (r.type === 'unicast' && a.scope === SCOPE6_LINK && r.plen === 64 && same(r.dst, LINKLOCAL_NET))) this.routes.splice(k, 1);
+      if ((r.type === 'local' && same(r.dst, a.addr)) || (!shared && r.type === 'unicast' && r.plen === a.plen && same(r.dst, prefix))) this.routes.splice(k, 1);
     }
     return true;
   }
@@ -185,42 +196,4 @@ export class Inet6 {
     if (link.kind === 'loopback') return;
     if (!this.configured.has(link) && Inet6.ready(link)) this.configure(link);
   }
-}
-
-/**
- * The kernel's deferred work after a change: devices whose carrier changed are processed in the
- * order their events were queued (a device, its veth peer, the bridge it is a port of, the
- * macvlans on it), then every other device. Bridges recompute their port states first.
- */
-export function settle(kernel: Kernel, changed: Link[]): void {
-  for (const ns of kernel.namespaces) for (const l of ns.links.values()) if (l.kind === 'bridge') ns.bridgeSync(l);
-  for (const ns of kernel.namespaces)
-    for (const l of ns.links.values()) {
-      const c = l.rawCarrier;
-      if (l.lastCarrier !== undefined && l.lastCarrier !== c) {
-        l.carrierChanges++;
-        // neigh_carrier_down: a device losing carrier forgets all but its permanent neighbours.
-        if (!c) ns.neigh.flushDev(l, true);
-        // The RTM_NEWLINK this sends numbers the peer's namespace, as every notification does.
-        const other = l.peer?.ns ?? l.lower?.ns;
-        if (other && other !== ns) ns.nsid(other);
-      }
-      l.lastCarrier = c;
-    }
-  const order: Link[] = [];
-  const seen = new Set<Link>();
-  const visit = (l: Link | undefined): void => {
-    if (!l || seen.has(l)) return;
-    seen.add(l);
-    order.push(l);
-  };
-  for (const l of changed) visit(l);
-  for (let i = 0; i < order.length; i++) {
-    const l = order[i];
-    visit(l.peer);
-    visit(l.master);
-    for (const m of l.ns.links.values()) if (m.kind === 'macvlan' && m.lower === l) visit(m);
-  }
-  for (const l of order) if (l.ns.links.get(l.ifindex) === l) l.ns.inet6.notify(l);
-  for (const ns of kernel.namespaces) for (const l of ns.sortedLinks()) ns.inet6.notify(l);
 }

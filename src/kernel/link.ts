@@ -9,6 +9,9 @@ import type { NetNs } from './netns.ts';
 
 export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'vxlan' | 'ipip' | 'macvlan';
 
+/** RFC 2863 operational states as `ip link` names them (those podlab's devices reach). */
+export type Oper = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
+
 /** CPUs the simulated machine has: a veth gets one queue per possible CPU (veth_get_num_queues). */
 export const POSSIBLE_CPUS = 2;
 
@@ -104,6 +107,13 @@ export interface VxlanInfo {
   dev?: number;
   learning: boolean;
   ttl: number;
+  /** `ttl inherit`: the inner packet's TTL instead of `ttl`. */
+  ttlInherit?: boolean;
+  /** Outer TOS; 1 means inherit the inner one. */
+  tos?: number;
+  df?: 'unset' | 'set' | 'inherit';
+  /** The namespace it was created in, where its UDP socket lives (its link-netns once moved). */
+  linkNs?: NetNs;
   /** Source port range (`srcport MIN MAX`); 0 0 lets the kernel pick from the local port range. */
   srcport?: [number, number];
   /** `ageing` in seconds (300 by default). */
@@ -116,6 +126,10 @@ export interface IpipInfo {
   remote: number;
   ttl: number;
   dev?: number;
+  /** Path MTU discovery (DF on the outer header): on unless `nopmtudisc`; off on tunl0. */
+  pmtudisc: boolean;
+  /** The namespace's fallback device (tunl0), made when the module loads: it cannot be deleted or moved. */
+  fallback?: boolean;
 }
 
 export interface MacvlanInfo {
@@ -171,8 +185,12 @@ export class Link {
   carrierOverride?: boolean;
   /** Carrier transitions since registration (IFLA_CARRIER_CHANGES, `ip -s -s link` "transns"). */
   carrierChanges = 0;
-  /** The carrier bit as last seen by the kernel's deferred work, to count its transitions. */
-  lastCarrier?: boolean;
+  /** The carrier bit as the link watch last processed it (on when a device is allocated). */
+  lastCarrier = true;
+  /** dev->operstate as the link watch last set it (IF_OPER_UNKNOWN until its first carrier event). */
+  operRaw: Oper = 'UNKNOWN';
+  /** The stored carrier bit of a bridge (its port state selection) or macvlan (its lower device's). */
+  carrierBit?: boolean;
 
   constructor(ns: NetNs, ifindex: number, init: LinkInit) {
     this.ns = ns;
@@ -193,9 +211,9 @@ export class Link {
   }
 
   /**
-   * The carrier bit (__LINK_STATE_NOCARRIER cleared). A veth has carrier when both ends are up,
-   * a macvlan when its lower device has, a bridge that ever had ports when one of them runs
-   * while it is up; the rest always have it, up or not.
+   * The carrier bit (__LINK_STATE_NOCARRIER cleared), up or not. A veth has it when both ends
+   * are up (veth_open/veth_close set both); a bridge and a macvlan keep what their port state
+   * selection or lower device last gave them (`carrierBit`); the rest always have it.
    */
   get rawCarrier(): boolean {
     if (this.carrierOverride !== undefined) return this.carrierOverride;
@@ -203,9 +221,8 @@ export class Link {
       case 'veth':
         return this.adminUp && !!this.peer?.adminUp;
       case 'macvlan':
-        return !!this.lower?.rawCarrier;
       case 'bridge':
-        return !this.bridge?.hadPorts || (this.adminUp && this.ports().some((p) => p.running));
+        return this.carrierBit ?? true;
       default:
         return true;
     }
@@ -245,28 +262,12 @@ export class Link {
   }
 
   /**
-   * RFC 2863 operational state, as `ip link` prints after `state`. Devices whose carrier never
-   * changed since they were registered (lo, vxlan, dummy, a bridge without ports so far) stay
-   * UNKNOWN; others follow their carrier, LOWERLAYERDOWN when they sit on another device
-   * (iflink differs from ifindex, which for a veth whose peer has the same index in another
-   * namespace it does not).
+   * RFC 2863 operational state, as `ip link` prints after `state`: DOWN while down, else what
+   * the kernel's link watch last computed (`operRaw`; see linkwatch.ts). Devices whose carrier
+   * never changed since they were registered (lo, vxlan, a fresh bridge) stay UNKNOWN.
    */
-  get operstate(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
-    if (!this.adminUp) return 'DOWN';
-    switch (this.kind) {
-      case 'loopback':
-      case 'dummy':
-      case 'vxlan':
-      case 'ipip':
-        return 'UNKNOWN';
-      case 'bridge':
-        if (!this.bridge?.hadPorts) return 'UNKNOWN';
-        break;
-      default:
-        break;
-    }
-    if (this.carrier) return 'UP';
-    return this.iflink !== this.ifindex ? 'LOWERLAYERDOWN' : 'DOWN';
+  get operstate(): Oper {
+    return this.adminUp ? this.operRaw : 'DOWN';
   }
 
   /**

@@ -58,6 +58,12 @@ export class NeighTable {
     const now = this.ns.kernel.clock.now;
     let n = this.entries.get(this.key(dev, addr));
     if (!n) {
+      // arp_constructor: on a loopback device every neighbour is the same one, keyed 0.0.0.0;
+      // creating another finds that one (___neigh_create's duplicate check) and updates it.
+      if (dev.kind === 'loopback') addr = 0;
+      n = this.entries.get(this.key(dev, addr));
+    }
+    if (!n) {
       n = { addr, dev, state: 'NOARP', router: false, confirmed: now, updated: now, pending: [], probes: 0 };
       this.entries.set(this.key(dev, addr), n);
     }

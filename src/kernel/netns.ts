@@ -22,7 +22,8 @@ import {
   type Route,
   type RouteType,
 } from './fib.ts';
-import { Inet6, settle } from './inet6.ts';
+import { Inet6 } from './inet6.ts';
+import { settle } from './linkwatch.ts';
 import type { Kernel } from './kernel.ts';
 import { Link, type LinkKind, type MacvlanInfo } from './link.ts';
 import { isMulticastMac, randomMac, ZERO_MAC, type Mac } from './mac.ts';
@@ -67,8 +68,8 @@ export interface LinkSpec {
   ifindex?: number;
   /** veth: the peer's name, namespace and MAC. */
   peer?: { name?: string; ns?: NetNs; mac?: Mac; mtu?: number; txqlen?: number; ifindex?: number; up?: boolean; queues?: [number | undefined, number | undefined] };
-  vxlan?: { vni: number; dstport?: number; local?: number; remote?: number; dev?: Link; learning?: boolean; ttl?: number; srcport?: [number, number]; ageing?: number };
-  ipip?: { local?: number; remote?: number; ttl?: number; dev?: Link };
+  vxlan?: { vni: number; dstport?: number; local?: number; remote?: number; dev?: Link; learning?: boolean; ttl?: number; ttlInherit?: boolean; tos?: number; df?: 'unset' | 'set' | 'inherit'; srcport?: [number, number]; ageing?: number };
+  ipip?: { local?: number; remote?: number; ttl?: number; dev?: Link; pmtudisc?: boolean };
   macvlan?: { lower: Link; mode?: MacvlanInfo['mode'] };
 }
 
@@ -80,6 +81,13 @@ export type RouteMatch = Partial<RouteSpec> & { dst: number; plen: number; table
 const IFNAMSIZ = 16;
 /** IPv6 needs at least this MTU; addrconf leaves smaller devices alone. */
 const IPV6_MIN_MTU = 1280;
+
+/**
+ * Kernels whose ipip module is loaded (by the first `type ipip` device): from then on every
+ * namespace has the module's fallback device tunl0, the existing ones at once, new ones right
+ * after lo (ipip_init_net).
+ */
+const ipipLoaded = new WeakSet<Kernel>();
 
 const isLoopbackNet = (a: number): boolean => a >>> 24 === 127;
 
@@ -108,6 +116,17 @@ export class NetNs {
     this.inode = inode;
     this.neigh = new NeighTable(this);
     this.register(new Link(this, this.allocIfindex(), { name: 'lo', kind: 'loopback', mac: ZERO_MAC }));
+    if (ipipLoaded.has(kernel)) this.addFallbackTunnel();
+  }
+
+  /** tunl0: an ipip tunnel with no endpoints that takes whatever IPv4-in-IPv4 no other one matches. */
+  private addFallbackTunnel(): void {
+    const link = new Link(this, 0, { name: 'tunl0', kind: 'ipip', mac: '00:00:00:00' });
+    // __ip_tunnel_create with zeroed parameters: no DF bit, so no path MTU discovery.
+    link.ipip = { local: 0, remote: 0, ttl: 0, pmtudisc: false, fallback: true };
+    link.brd = '00:00:00:00';
+    link.ifindex = this.allocIfindex();
+    this.register(link);
   }
 
   // ---- devices ---------------------------------------------------------------------------
@@ -168,6 +187,11 @@ export class NetNs {
   }
 
   createLink(spec: LinkSpec): Link {
+    if (spec.kind === 'ipip' && !ipipLoaded.has(this.kernel)) {
+      // request_module("rtnl-link-ipip"): the fallback devices come before the new one.
+      ipipLoaded.add(this.kernel);
+      for (const ns of this.kernel.namespaces) ns.addFallbackTunnel();
+    }
     NetNs.validName(spec.name);
     if (spec.peer?.name !== undefined) NetNs.validName(spec.peer.name);
     if (!spec.name.includes('%d')) this.checkName(spec.name);
@@ -180,10 +204,13 @@ export class NetNs {
     switch (spec.kind) {
       case 'bridge':
         link.bridge = { fdb: new Map(), ageingTime: 30000, stp: false, forwardDelay: 1500, helloTime: 200, maxAge: 2000, priority: 32768, vlanFiltering: false, macSet: spec.mac !== undefined, hadPorts: spec.mac !== undefined };
+        // Created with an address: br_stp_change_bridge_id runs the state selection, and with
+        // no live port the bridge has no carrier.
+        if (spec.mac !== undefined) link.carrierBit = false;
         break;
       case 'vxlan': {
         const v = spec.vxlan!;
-        link.vxlan = { vni: v.vni, dstport: v.dstport ?? 8472, local: v.local, remote: v.remote, dev: v.dev?.ifindex, learning: v.learning ?? true, ttl: v.ttl ?? 0, srcport: v.srcport, ageing: v.ageing ?? 300, fdb: [] };
+        link.vxlan = { vni: v.vni, dstport: v.dstport ?? 8472, local: v.local, remote: v.remote, dev: v.dev?.ifindex, learning: v.learning ?? true, ttl: v.ttl ?? 0, ttlInherit: v.ttlInherit, tos: v.tos, df: v.df, srcport: v.srcport, ageing: v.ageing ?? 300, fdb: [], linkNs: this };
         // vxlan_config_apply: without a lower device the MTU stays 1500; with one it leaves room
         // for the outer headers (50 bytes over IPv4).
         if (!spec.mtu && v.dev) link.mtu = v.dev.mtu - 50;
@@ -191,7 +218,10 @@ export class NetNs {
         break;
       }
       case 'ipip':
-        link.ipip = { local: spec.ipip?.local ?? 0, remote: spec.ipip?.remote ?? 0, ttl: spec.ipip?.ttl ?? 0, dev: spec.ipip?.dev?.ifindex };
+        // ip_tunnel_find: one tunnel per endpoint pair and underlay (tunl0 holds any/any).
+        for (const l of this.links.values())
+          if (l.kind === 'ipip' && l.ipip!.local === (spec.ipip?.local ?? 0) && l.ipip!.remote === (spec.ipip?.remote ?? 0) && l.ipip!.dev === spec.ipip?.dev?.ifindex) throw new KernelError('EEXIST');
+        link.ipip = { local: spec.ipip?.local ?? 0, remote: spec.ipip?.remote ?? 0, ttl: spec.ipip?.ttl ?? 0, dev: spec.ipip?.dev?.ifindex, pmtudisc: spec.ipip?.pmtudisc ?? true };
         link.lower = spec.ipip?.dev;
         link.mac = ipv4Mac(link.ipip.local);
         link.brd = ipv4Mac(link.ipip.remote);
@@ -208,6 +238,9 @@ export class NetNs {
     link.ifindex = this.allocIfindex(spec.ifindex);
     this.register(link);
     if (link.lower && link.lower.ns !== this) this.nsid(link.lower.ns);
+    // A macvlan starts with its lower device's carrier (netif_stacked_transfer_operstate).
+    if (link.kind === 'macvlan') link.carrierBit = link.lower!.rawCarrier;
+    settle(this.kernel, [link]);
     return link;
   }
 
@@ -234,13 +267,13 @@ export class NetNs {
     const link = this.register(new Link(this, this.allocIfindex(spec.ifindex), { name, kind: 'veth', mac, mtu: spec.mtu, txqlen: spec.txqlen, queues: spec.queues }));
     link.peer = peer;
     peer.peer = link;
-    // veth_newlink turns both carriers off once registered: their first carrier change.
-    link.carrierChanges = peer.carrierChanges = 1;
     // The peer's RTM_NEWLINK is sent first: its namespace numbers ours before we number it.
     if (peerNs !== this) {
       peerNs.nsid(this);
       this.nsid(peerNs);
     }
+    // Both carriers go off once registered, the peer's first: their first link watch events.
+    settle(this.kernel, [peer, link]);
     return link;
   }
 
@@ -262,11 +295,16 @@ export class NetNs {
 
   deleteLink(link: Link): void {
     if (link.kind === 'loopback') throw new KernelError('EOPNOTSUPP');
+    // ip_tunnel_dellink quietly keeps the fallback device.
+    if (link.ipip?.fallback) return;
     // Already gone with its peer (a namespace being torn down deletes both ends in turn).
     if (link.ns.links.get(link.ifindex) !== link) return;
     const gone = link.peer ? [link, link.peer] : [link];
-    // Devices stacked on a deleted one (macvlans) go with it.
-    for (const l of [...gone]) for (const ns of this.kernel.namespaces) for (const m of ns.links.values()) if (m.kind === 'macvlan' && m.lower === l && !gone.includes(m)) gone.push(m);
+    // Devices stacked on a deleted one go with it: macvlans, and vxlans whose underlay it was
+    // (vxlan_handle_lowerdev_unregister, over the vxlans whose socket lives in its namespace).
+    const stacked = (m: Link, l: Link): boolean =>
+      (m.kind === 'macvlan' && m.lower === l) || (m.kind === 'vxlan' && m.vxlan!.dev === l.ifindex && (m.vxlan!.linkNs ?? m.ns) === l.ns);
+    for (const l of [...gone]) for (const ns of this.kernel.namespaces) for (const m of ns.links.values()) if (stacked(m, l) && !gone.includes(m)) gone.push(m);
     for (const l of gone) l.ns.unregister(l);
     settle(this.kernel, gone);
   }
@@ -290,7 +328,8 @@ export class NetNs {
     if (link.adminUp === up) return;
     if (up) this.open(link);
     else this.close(link);
-    settle(this.kernel, [link]);
+    // veth_open/veth_close change this end's carrier, then the peer's.
+    settle(this.kernel, link.peer ? [link, link.peer] : [link]);
   }
 
   private open(link: Link): void {
@@ -312,6 +351,12 @@ export class NetNs {
       link.bridge!.upSince = this.kernel.clock.now;
       this.bridgeSync(link);
     }
+    this.stackedCarrier(link);
+  }
+
+  /** macvlan NETDEV_UP/DOWN: the macvlans on a device take its carrier. */
+  private stackedCarrier(link: Link): void {
+    for (const m of this.links.values()) if (m.kind === 'macvlan' && m.lower === link) m.carrierBit = link.rawCarrier;
   }
 
   private close(link: Link): void {
@@ -323,6 +368,8 @@ export class NetNs {
     this.neigh.flushDev(link);
     this.inet6.flushDev(link);
     if (link.master) this.bridgeSync(link.master);
+    if (link.kind === 'bridge') this.bridgeSync(link);
+    this.stackedCarrier(link);
   }
 
   rename(link: Link, name: string): void {
@@ -360,7 +407,10 @@ export class NetNs {
     if (isMulticastMac(mac) || mac === ZERO_MAC) throw new KernelError('EADDRNOTAVAIL');
     link.mac = mac;
     // A bridge's new MAC is a new bridge id: its port state selection runs (br_stp_change_bridge_id).
-    if (link.kind === 'bridge') link.bridge!.macSet = link.bridge!.hadPorts = true;
+    if (link.kind === 'bridge') {
+      link.bridge!.macSet = link.bridge!.hadPorts = true;
+      this.bridgeSync(link);
+    }
     if (link.master) this.bridgeSync(link.master);
     settle(this.kernel, [link]);
   }
@@ -405,11 +455,14 @@ export class NetNs {
   bridgeSync(bridge: Link): void {
     const info = bridge.bridge!;
     const ports = bridge.ports();
+    // A port forwards once enabled: the bridge up, the port up and operational (STP off).
     for (const p of ports) {
-      const state = bridge.adminUp && p.running ? 'forwarding' : 'disabled';
+      const state = bridge.adminUp && p.adminUp && (p.operRaw === 'UP' || p.operRaw === 'UNKNOWN') ? 'forwarding' : 'disabled';
       if (state === 'forwarding' && p.port!.state !== 'forwarding') p.port!.forwardingSince = this.kernel.clock.now;
       p.port!.state = state;
     }
+    // br_port_state_selection: the bridge has carrier while a port forwards.
+    if (info.hadPorts) bridge.carrierBit = ports.some((p) => p.port!.state === 'forwarding');
     if (!info.macSet && info.hadPorts) bridge.mac = ports.length ? ports.map((p) => p.mac).sort()[0] : ZERO_MAC;
     if (!info.mtuSet && ports.length) bridge.mtu = Math.min(...ports.map((p) => p.mtu));
     // Entries that still hold keep their place (the kernel lists the fdb newest first); entries
@@ -425,7 +478,7 @@ export class NetNs {
    */
   moveLink(link: Link, to: NetNs): void {
     if (to === this) return;
-    if (link.kind === 'loopback' || link.kind === 'bridge') throw new KernelError('EINVAL', 'The interface netns is immutable');
+    if (link.kind === 'loopback' || link.kind === 'bridge' || link.ipip?.fallback) throw new KernelError('EINVAL', 'The interface netns is immutable');
     if (to.link(link.name)) throw new KernelError('EEXIST', 'An interface with the same name exists in the target netns');
     const ifindex = to.links.has(link.ifindex) ? to.allocIfindex() : link.ifindex;
     this.unregister(link);
@@ -436,7 +489,7 @@ export class NetNs {
     // RTM_DELLINK here carries the new namespace's id (IFLA_NEW_NETNSID), RTM_NEWLINK there the
     // id of the namespace the device's peer or lower device is in: both get allocated.
     this.nsid(to);
-    const other = link.peer?.ns ?? link.lower?.ns;
+    const other = link.peer?.ns ?? link.lower?.ns ?? link.vxlan?.linkNs;
     if (other && other !== to) to.nsid(other);
     settle(this.kernel, [link, ...(link.peer ? [link.peer] : [])]);
   }
@@ -543,12 +596,19 @@ export class NetNs {
 
   /**
    * RTM_DELADDR: the first address matching what was given (`ip addr del A/N` gives the local
-   * address and prefix; without /N only the local address counts).
+   * address, and the prefix through IFA_ADDRESS — the peer's when a peer is named; without /N
+   * only the local address counts).
    */
-  delAddr(link: Link, addr: number, plen?: number, label?: string): void {
-    const a = this.addresses(link).find((x) => x.addr === addr && (label === undefined || x.label === label) && (plen === undefined || (x.plen === plen && NetNs.inPrefix(addr, x))));
+  delAddr(link: Link, addr: number, plen?: number, label?: string, address = addr): void {
+    const a = this.addresses(link).find((x) => x.addr === addr && (label === undefined || x.label === label) && (plen === undefined || (x.plen === plen && NetNs.inPrefix(address, x))));
     if (!a) throw new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found');
     this.removeAddr(link, a);
+    if (!this.addresses(link).length) {
+      // fib_inetaddr_event: the last address gone disables IP on the device (fib_disable_ip
+      // with force): every route through it goes, local ones too, and its ARP cache.
+      this.fib.flushDev(link);
+      this.neigh.flushDev(link);
+    }
     settle(this.kernel, [link]);
   }
 
@@ -700,6 +760,7 @@ export class NetNs {
    * fib_create_info's checks come first, in its order, with its messages.
    */
   addRoute(spec: RouteSpec, mode: InsertMode = 'add'): Route {
+    NetNs.validKeyLen(spec.dst, spec.plen);
     if (FIB_PROPS[spec.type].scope > spec.scope) throw new KernelError('EINVAL', 'Invalid scope');
     if (FIB_PROPS[spec.type].error) {
       if (spec.gateway !== undefined || spec.dev) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
@@ -752,12 +813,19 @@ export class NetNs {
     spec.dev ??= dev;
   }
 
+  /** fib_valid_key_len: a route's destination may have no bits set past its prefix. */
+  private static validKeyLen(dst: number, plen: number): void {
+    if (plen > 32) throw new KernelError('EINVAL', 'Invalid prefix length');
+    if (plen < 32 && ((dst & ~maskOf(plen)) >>> 0) !== 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
+  }
+
   /**
    * RTM_DELROUTE (fib_table_delete): the first route of the prefix matching every given field;
    * ESRCH if none, with the table's absence reported first.
    */
   delRoute(match: RouteMatch): Route {
     if (!this.fib.hasTable(match.table)) throw new KernelError('ESRCH', 'FIB table does not exist');
+    NetNs.validKeyLen(match.dst, match.plen);
     const r = this.fib.match(match);
     if (!r) throw new KernelError('ESRCH');
     this.fib.remove(r);

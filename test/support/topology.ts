@@ -3,7 +3,7 @@
  * through `ip netns exec`) that only acts inside namespaces it creates, run for real as root with
  * bash and in podlab's sim through the podlab shell, then inspected namespace by namespace on
  * both sides; the transcripts are compared after a normaliser that maps what is random on a real
- * host (MACs and the link-local addresses made from them, namespace names, the bridge's gc timer)
+ * host (MACs and the link-local addresses made from them, namespace names, running timers)
  * consistently in first-seen order, so structure and every other byte still count.
  *
  * A script line names namespaces only through placeholders: `{A}`, `{node1}`. On the real side
@@ -16,13 +16,16 @@
  * line waits until the kernel's deferred link work has settled: every device's carrier
  * (LOWER_UP) agrees with its operational state and no address is tentative.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimHost } from '../../src/host/sim/host.ts';
 import { runShell } from '../../src/userland/shell/index.ts';
 import { allCommands } from '../../src/userland/registry.ts';
+import { parseIPv6 } from '../../src/userland/ip/args.ts';
 import { realUnavailable, type RunResult } from './real.ts';
 
 export interface Topology {
@@ -36,6 +39,11 @@ export interface Topology {
   rawMacs?: boolean;
   /** Compare ifindexes through a first-seen mapping instead of as they are. */
   mapIfindex?: boolean;
+  /**
+   * What lines read on stdin (`ip -n {X} -batch -`): `ip` commands without global options, run
+   * inside that namespace, each line checked like a script line.
+   */
+  stdin?: string;
 }
 
 /** What runs in each namespace after the script (`ip -n {X} ...`). */
@@ -85,6 +93,7 @@ const isPlaceholderWord = (w: string): boolean => /^@NS:[A-Za-z][A-Za-z0-9_-]*@$
  */
 function checkIp(args: string[], inside: boolean): void {
   let i = 0;
+  let batch = false;
   for (; i < args.length && args[i].startsWith('-'); i++) {
     const o = args[i].replace(/^--/, '-');
     if ('-netns'.startsWith(o) && o.length >= 2) {
@@ -92,12 +101,20 @@ function checkIp(args: string[], inside: boolean): void {
       if (!v || !isPlaceholderWord(v)) throw new UnsafeLine(`-n needs a placeholder namespace, not ${v}`);
       inside = true;
     } else if ('-all'.startsWith(o) && o.length >= 2) throw new UnsafeLine('ip -all acts on every namespace');
-    else if ('-batch'.startsWith(o) && o.length >= 2) throw new UnsafeLine('ip -batch runs commands the harness cannot check');
+    else if ('-batch'.startsWith(o) && o.length >= 2) {
+      // Only stdin, whose lines the harness checks (see Topology.stdin).
+      if (args[++i] !== '-') throw new UnsafeLine('ip -batch reads only stdin (-) in a topology');
+      batch = true;
+    }
     else if ('-family'.startsWith(o) && o.length >= 2) i++;
     else if ('-loops'.startsWith(o) && o.length >= 2) i++;
     else if ('-rcvbuf'.startsWith(o) && o.length >= 3) i++;
   }
   const rest = args.slice(i);
+  if (batch) {
+    if (!inside) throw new UnsafeLine('ip -batch needs -n {X}');
+    return;
+  }
   // Any namespace named in the arguments must be one of ours; pids could be anyone's.
   for (let k = 0; k < rest.length; k++) {
     if ((rest[k] === 'netns' || rest[k] === 'link-netns') && k > 0 && rest[k + 1] !== undefined && !isPlaceholderWord(rest[k + 1]))
@@ -114,7 +131,7 @@ function checkIp(args: string[], inside: boolean): void {
   const name = rest[2];
   const is = (full: string, min = 1): boolean => sub.length >= min && full.startsWith(sub);
   if (is('list') || is('show') || is('lst') || is('list-id', 6)) return;
-  if (is('identify') && rest.length === 2) return;
+  if ((is('identify') || is('help')) && rest.length === 2) return;
   if (is('pids') && name && isPlaceholderWord(name)) return;
   if (is('add') || is('delete')) {
     if (!name || !isPlaceholderWord(name)) throw new UnsafeLine(`ip netns ${sub} needs a placeholder namespace`);
@@ -143,8 +160,19 @@ function checkCommand(words: string[], inside: boolean): void {
     throw new UnsafeLine('only net.* sysctls are per namespace');
 }
 
+/** The lines of a batch on stdin, each an ip command run inside a namespace of the topology. */
+function checkStdin(stdin: string): void {
+  // ip's own line reader: `#` comments, `\` continuations, words split on blanks and quotes.
+  for (const raw of stdin.replace(/\\\n/g, ' ').split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    const words = line.replace(PLACEHOLDER, '@NS:$1@').match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
+    if (words.length) checkIp(words, true);
+  }
+}
+
 /** The script's lines (comments and blanks dropped), each checked; placeholders in first-seen order. */
-export function parseScript(script: string): { lines: string[]; names: string[]; created: string[] } {
+export function parseScript(script: string, stdin?: string): { lines: string[]; names: string[]; created: string[] } {
+  if (stdin !== undefined) checkStdin(stdin);
   const lines: string[] = [];
   const names: string[] = [];
   const created: string[] = [];
@@ -188,7 +216,7 @@ function inspections(t: Topology, p: string): string[] {
 
 /** Runs the topology in a fresh SimHost through the podlab shell. */
 export async function runSim(t: Topology, seed = 1): Promise<Transcript> {
-  const { lines, created } = parseScript(t.script);
+  const { lines, created } = parseScript(t.script, t.stdin);
   const host = new SimHost({ seed, clock: Date.UTC(2024, 0, 1) });
   const commands = allCommands();
   const env: Record<string, string> = {};
@@ -201,6 +229,7 @@ export async function runSim(t: Topology, seed = 1): Promise<Transcript> {
       cwd: '/',
       env,
       sys: host.sys,
+      stdin: t.stdin !== undefined ? substitute(t.stdin, simName) : '',
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
     });
@@ -212,11 +241,11 @@ export async function runSim(t: Topology, seed = 1): Promise<Transcript> {
   return { steps };
 }
 
-/** A bash function that waits (up to ~3 s) until the kernel's deferred link work has settled. */
+/** A bash function that waits (up to ~15 s: namespaces die in a shared workqueue) until the kernel's deferred link work has settled. */
 const SETTLE = String.raw`
 settle() {
   local i ns out
-  for i in $(seq 1 300); do
+  for i in $(seq 1 1500); do
     out=""
     for ns in "$@"; do
       [ -e "/run/netns/$ns" ] || continue
@@ -226,6 +255,10 @@ $(ip -n "$ns" -6 -o addr 2>/dev/null)
     done
     if ! printf '%s' "$out" | awk '
       /tentative/ { bad = 1 }
+      # A deleted namespace goes away in a workqueue: the peers of its devices linger meanwhile,
+      # shown by number (then as unknown) since its name is gone. Every live peer namespace of a
+      # topology is named, so a peer by number means one still dying.
+      /link-netnsid/ { bad = 1 }
       / mtu / {
         flags = $0; sub(/^[^<]*</, "", flags); sub(/>.*/, "", flags)
         state = $0; sub(/.* state /, "", state); sub(/ .*/, "", state)
@@ -240,6 +273,20 @@ $(ip -n "$ns" -6 -o addr 2>/dev/null)
   done
 }
 `;
+
+/** An `ip` command that only prints (an object alone, or spelled-out show/list/get), safe to run twice. */
+function readOnly(command: string): boolean {
+  const w = splitWords(command.replace(PLACEHOLDER, 'x'));
+  if (w[0] !== 'ip') return false;
+  let i = 1;
+  for (; i < w.length && w[i].startsWith('-'); i++) {
+    if (/^-+b/.test(w[i])) return false;
+    // Options with a value: -n/-netns, -f/-family, -l/-loops, -rc/-rcvbuf.
+    if (/^-+(n|ne|net|netn|netns|f|fa|fam|fami|famil|family|l|lo|loo|loop|loops|rc|rcv|rcvb|rcvbu|rcvbuf)$/.test(w[i])) i++;
+  }
+  const sub = w[i + 1];
+  return w[i] !== undefined && (sub === undefined || ['show', 'list', 'lst', 'get', 'list-id'].includes(sub));
+}
 
 /** Runs a bash script; resolves with its exit status and stderr. */
 function bash(path: string): Promise<{ status: number | null; stderr: string }> {
@@ -261,7 +308,7 @@ function bash(path: string): Promise<{ status: number | null; stderr: string }> 
  * so several topologies can run at once (their names never collide).
  */
 export async function runReal(t: Topology): Promise<Transcript> {
-  const { lines, names, created } = parseScript(t.script);
+  const { lines, names, created } = parseScript(t.script, t.stdin);
   const n = realCounter++;
   const realName = (p: string): string => `pl-t-${process.pid}-${n}-${p.toLowerCase()}`;
   const all = names.map(realName);
@@ -271,7 +318,14 @@ export async function runReal(t: Topology): Promise<Transcript> {
   commands.forEach((c, k) => {
     const real = substitute(c, realName);
     script += `settle ${all.join(' ')}\n`;
-    script += `(${real}) </dev/null >${join(work, `${k}.out`)} 2>${join(work, `${k}.err`)}; echo $? >${join(work, `${k}.rc`)}\n`;
+    const stdin = t.stdin !== undefined ? join(work, 'stdin') : '/dev/null';
+    const once = `(${real}) <${stdin} >${join(work, `${k}.out`)} 2>${join(work, `${k}.err`)}; echo $? >${join(work, `${k}.rc`)}`;
+    // ip resolves link-netns names by opening every /run/netns entry; one that another test is
+    // deleting right then is a plain file for a moment ("Peer netns reference is invalid").
+    // Commands that only print are simply asked again.
+    script += readOnly(c)
+      ? `for try in $(seq 1 50); do ${once}; grep -q 'Peer netns reference is invalid' ${join(work, `${k}.err`)} || break; sleep 0.02; done\n`
+      : `${once}\n`;
     // DAD off where the script creates a namespace: podlab's link-local addresses are never tentative.
     const m = ADD_RE.exec(c);
     if (m) {
@@ -280,6 +334,7 @@ export async function runReal(t: Topology): Promise<Transcript> {
     }
   });
   writeFileSync(join(work, 'script.sh'), script);
+  if (t.stdin !== undefined) writeFileSync(join(work, 'stdin'), substitute(t.stdin, realName));
   try {
     const r = await bash(join(work, 'script.sh'));
     if (process.env.SETTLE_DEBUG) process.stderr.write(r.stderr);
@@ -318,7 +373,7 @@ function renameSim(tr: Transcript, names: string[]): Transcript {
 
 /**
  * The normaliser. Over one whole transcript, in order: MACs (also the unpadded form bridge ids
- * use, and inside fe80:: EUI-64 addresses) become `<mac1>`, `<mac2>`...; ifindexes (with
+ * use, and inside fe80:: EUI-64 addresses) become `<mac1>`, `<mac2>`... (with rawMacs they stay); ifindexes (with
  * mapIfindex) `<if1>`...; gc_timer values `<t>`. `ip netns list` keeps only the topology's
  * namespaces (a real host has others) in sorted order (directory order depends on the host's
  * filesystem), `ip neigh` is sorted (the kernel's hash order is random per boot).
@@ -332,15 +387,14 @@ export function normalise(tr: Transcript, t: Topology, names: string[]): Transcr
     if (padded === '00:00:00:00:00:00' || padded === 'ff:ff:ff:ff:ff:ff' || padded === '01:80:c2:00:00:00') return text;
     if (t.rawMacs) return text;
     if (!macs.has(padded)) macs.set(padded, macs.size + 1);
-    return `<mac${macs.get(padded)}${text === padded ? '' : '~'}>`;
+    // Bridge ids print MACs unpadded (2:0:0:0:0:a): how a random MAC looks there is random too.
+    return `<mac${macs.get(padded)}>`;
   };
   const fe80 = (addr: string): string => {
-    const m = /^fe80::([0-9a-f]{1,4}):([0-9a-f]{1,4})ff:fe([0-9a-f]{1,2}):([0-9a-f]{1,4})$/.exec(addr);
-    if (!m || t.rawMacs) return addr;
-    const g1 = parseInt(m[1], 16);
-    const g2 = parseInt(m[2], 16);
-    const g4 = parseInt(m[4], 16);
-    const mac = [(g1 >> 8) ^ 2, g1 & 255, g2, parseInt(m[3], 16), g4 >> 8, g4 & 255].map((b) => b.toString(16).padStart(2, '0')).join(':');
+    const b = parseIPv6(addr);
+    // An EUI-64 address: ff:fe in the middle of the interface id, the MAC around it.
+    if (!b || b[11] !== 0xff || b[12] !== 0xfe || t.rawMacs) return addr;
+    const mac = [b[8] ^ 2, b[9], b[10], b[13], b[14], b[15]].map((x) => x.toString(16).padStart(2, '0')).join(':');
     return `fe80::eui64(${macToken(mac)})`;
   };
   const ifToken = (n: string): string => {
@@ -359,7 +413,9 @@ export function normalise(tr: Transcript, t: Topology, names: string[]): Transcr
     out = out
       .replace(/\bfe80::[0-9a-f:]+(?=[/\s]|$)/g, (a) => fe80(a))
       .replace(/(?<![0-9a-f:])[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}(?![0-9a-f:])/g, (m) => macToken(m))
-      .replace(/(\w+_timer) +(\d+\.\d\d)/g, (m, name: string, v: string) => (v === '0.00' ? m : `${name} <t>`));
+      // Running timers count down in real time; the bridge's gc timer even reads 0.00 while its
+      // work runs, so it is masked whatever it shows.
+      .replace(/(\w+_timer) +(\d+\.\d\d)/g, (m, name: string, v: string) => (v === '0.00' && name !== 'gc_timer' ? m : `${name} <t>`));
     if (t.mapIfindex) out = out.replace(/^(\d+)(?=: )/gm, (m) => ifToken(m)).replace(/@if(\d+)/g, (_, n: string) => `@if${ifToken(n)}`);
     // /run/netns lists in directory order: newest first on tmpfs, by name hash on ext4. Keep
     // the topology's own namespaces, sorted.
@@ -402,7 +458,7 @@ export interface Difference {
 
 /** Runs both sides and returns the steps whose normalised output or status differ. */
 export async function compareTopology(t: Topology): Promise<{ differences: Difference[]; real: Transcript; sim: Transcript }> {
-  const { names } = parseScript(t.script);
+  const { names } = parseScript(t.script, t.stdin);
   const [rawReal, rawSim] = await Promise.all([runReal(t), runSim(t)]);
   const real = normalise(rawReal, t, names);
   const sim = normalise(renameSim(rawSim, names), t, names);
@@ -415,7 +471,7 @@ export async function compareTopology(t: Topology): Promise<{ differences: Diffe
 }
 
 /** A readable account of differences: the first differing lines of each stream. */
-export function describe(diffs: Difference[]): string {
+export function explain(diffs: Difference[]): string {
   const out: string[] = [];
   for (const d of diffs) {
     out.push(`$ ${d.command}`);
@@ -435,6 +491,28 @@ export function describe(diffs: Difference[]): string {
   return out.join('\n');
 }
 
+/**
+ * Registers one test per topology: the real and podlab transcripts must agree. Where the real
+ * side cannot run (not root, no iproute2) the sim side still runs, then the test is skipped
+ * with the reason. Topologies run a few at a time: their namespace names never collide.
+ */
+export function defineTopologies(suite: string, list: Topology[]): void {
+  const unavailable = realUnavailable();
+  describe(suite, { concurrency: 4 }, () => {
+    for (const t of list) {
+      it(t.name, async (ctx) => {
+        if (unavailable) {
+          await runSim(t);
+          ctx.skip(unavailable);
+          return;
+        }
+        const { differences } = await compareTopology(t);
+        assert.equal(differences.length, 0, `${t.name}: podlab differs from the real ip\n${explain(differences)}`);
+      });
+    }
+  });
+}
+
 /** Why the real side cannot run here (not root, no iproute2), or undefined. */
 export function topologyUnavailable(): string | undefined {
   return realUnavailable();
@@ -442,7 +520,7 @@ export function topologyUnavailable(): string | undefined {
 
 /** The normalised sim transcript, as text, for topologies the host kernel cannot build. */
 export async function simTranscript(t: Topology): Promise<string> {
-  const { names } = parseScript(t.script);
+  const { names } = parseScript(t.script, t.stdin);
   const tr = normalise(renameSim(await runSim(t), names), t, names);
   return tr.steps.map((s) => `$ ${s.command}\n${s.result.stdout}${s.result.stderr}${s.result.status ? `[${s.result.status}]\n` : ''}`).join('');
 }

@@ -128,7 +128,9 @@ export function newFilter(ctx: IpCtx): LinkFilter {
  */
 function linkTarget(link: Link): { iflink: number; other?: NetNs } | undefined {
   const target = link.kind === 'veth' ? link.peer : link.lower;
-  const other = target && target.ns !== link.ns ? target.ns : undefined;
+  // A vxlan's link net is where it was made (its socket stays there when it moves).
+  const linkNet = link.kind === 'vxlan' ? link.vxlan!.linkNs : target?.ns;
+  const other = linkNet && linkNet !== link.ns ? linkNet : undefined;
   const iflink = link.iflink;
   if (iflink === link.ifindex && link.kind !== 'ipip' && !other) return undefined;
   return { iflink, other };
@@ -236,7 +238,7 @@ export function printLinkInfo(ctx: IpCtx, link: Link, filter: LinkFilter, doLink
   const flags = linkFlags(link);
   // `ip -6 addr` asks the IPv6 layer for links (inet6_fill_ifinfo): name, MTU, address, link,
   // operstate and nothing else.
-  const v6 = filter.family === AF_INET6 && !doLink;
+  const v6 = filter.family === AF_INET6 && !doLink && !filter.ifindex;
   if (o.brief) {
     const mdown = printNameAndLink(ctx, link, (n) => n.padEnd(16) + ' ', v6);
     out.any('operstate', link.operstate.padEnd(14) + ' ', link.operstate);
@@ -887,7 +889,7 @@ function modify(ctx: IpCtx, args: string[], cmd: 'add' | 'change' | 'replace' | 
   const defaultScope = lcl.bytelen >= 1 && addr >>> 24 === 127 ? RT_SCOPE_HOST : 0;
   const ok = ctx.rtnl(() => {
     if (cmd === 'del') {
-      ns.delAddr(link, addr, wildcard ? undefined : plen, label);
+      ns.delAddr(link, addr, wildcard ? undefined : plen, label, peer ? peer.v4 : addr);
       return;
     }
     ns.addAddr(

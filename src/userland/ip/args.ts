@@ -22,6 +22,18 @@ export function setErrSink(sink: ErrSink): void {
   err = sink;
 }
 
+/**
+ * What puts this invocation's sink back: call it first thing after each await, in the function
+ * that awaited (other commands — other shells, the program `ip netns exec` runs — set theirs
+ * while it waits, and any later hop lets them run again).
+ */
+export function sinkRestorer(): () => void {
+  const mine = err;
+  return () => {
+    err = mine;
+  };
+}
+
 export function stderr(text: string): void {
   err(text);
 }

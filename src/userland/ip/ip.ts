@@ -5,7 +5,7 @@
  */
 import type { CommandContext } from '../command.ts';
 import { doIpaddr } from './addr.ts';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, invarg, IpExit, matches, readFamily, setErrSink, stderr } from './args.ts';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC, invarg, IpExit, matches, readFamily, setErrSink, sinkRestorer, stderr } from './args.ts';
 import { defaultOptions, IpCtx, type IpOptions } from './context.ts';
 import { doIplink } from './link.ts';
 import { doIpneigh } from './neigh.ts';
@@ -85,7 +85,10 @@ async function doCmd(ctx: IpCtx, argv: string[]): Promise<number> {
       stderr(`ip: "${name}" is not implemented in podlab\n`);
       return 1;
     }
-    return -(await fn(ctx, argv.slice(1)));
+    const restore = sinkRestorer();
+    const r = await fn(ctx, argv.slice(1));
+    restore();
+    return -r;
   }
   stderr(`Object "${obj}" is unknown, try "ip help".\n`);
   return 1;
@@ -157,11 +160,14 @@ async function batch(ctx: IpCtx, name: string): Promise<number> {
   }
   const family = ctx.opts.family;
   ctx.opts.batchMode = true;
+  const restore = sinkRestorer();
   let ret = 0;
   for (const { line, argv } of batchLines(text)) {
     if (!argv.length) continue;
     ctx.opts.family = family;
-    if ((await doCmd(ctx, argv)) !== 0) {
+    const r = await doCmd(ctx, argv);
+    restore();
+    if (r !== 0) {
       stderr(`Command failed ${name}:${line}\n`);
       ret = 1;
       if (!ctx.opts.force) break;

@@ -15,6 +15,11 @@ export interface VxlanOpts {
   local?: number;
   dev?: Link;
   ttl?: number;
+  /** `ttl inherit` (IFLA_VXLAN_TTL_INHERIT): the inner packet's TTL. */
+  ttlInherit?: boolean;
+  /** IFLA_VXLAN_TOS: 1 is `inherit`. */
+  tos?: number;
+  df?: 'unset' | 'set' | 'inherit';
   dstport?: number;
   dstportGiven: boolean;
   learning?: boolean;
@@ -148,13 +153,28 @@ function parseVxlan(ctx: IpCtx, a: Args, create: boolean): VxlanOpts | number {
     } else if (matches(w, 'ttl') || matches(w, 'hoplimit')) {
       a.next();
       dup('ttl', 'ttl');
-      if (a.cur === 'inherit' || a.cur === 'auto') o.ttl = 0;
+      if (a.cur === 'inherit') o.ttlInherit = true;
+      else if (a.cur === 'auto') o.ttl = 0;
       else {
         const v = getUnsigned(a.cur);
         if (v === undefined) invarg('invalid TTL', a.cur);
         if (v > 255) invarg('TTL must be <= 255', a.cur);
         o.ttl = v;
       }
+    } else if (matches(w, 'tos') || matches(w, 'dsfield')) {
+      a.next();
+      dup('tos', 'tos');
+      if (a.cur === 'inherit') o.tos = 1;
+      else {
+        const v = ctx.names.dsfieldA2N(a.cur);
+        if (v === undefined) invarg('bad TOS value', a.cur);
+        o.tos = v;
+      }
+    } else if (matches(w, 'df')) {
+      a.next();
+      dup('df', 'df');
+      if (a.cur !== 'unset' && a.cur !== 'set' && a.cur !== 'inherit') invarg('DF must be \'unset\', \'set\' or \'inherit\'', a.cur);
+      o.df = a.cur;
     } else if (matches(w, 'ageing')) {
       a.next();
       dup('ageing', 'ageing');
@@ -210,6 +230,20 @@ function parseVxlan(ctx: IpCtx, a: Args, create: boolean): VxlanOpts | number {
   return o;
 }
 
+const BRIDGE_USAGE = [
+  'Usage: ... bridge [ fdb_flush ]',
+  ...['forward_delay FORWARD_DELAY', 'hello_time HELLO_TIME', 'max_age MAX_AGE', 'ageing_time AGEING_TIME', 'stp_state STP_STATE', 'priority PRIORITY', 'group_fwd_mask MASK', 'group_address ADDRESS', 'no_linklocal_learn NO_LINKLOCAL_LEARN', 'vlan_filtering VLAN_FILTERING', 'vlan_protocol VLAN_PROTOCOL', 'vlan_default_pvid VLAN_DEFAULT_PVID', 'vlan_stats_enabled VLAN_STATS_ENABLED', 'vlan_stats_per_port VLAN_STATS_PER_PORT', 'mcast_snooping MULTICAST_SNOOPING', 'mcast_vlan_snooping MULTICAST_VLAN_SNOOPING', 'mcast_router MULTICAST_ROUTER', 'mcast_query_use_ifaddr MCAST_QUERY_USE_IFADDR', 'mcast_querier MULTICAST_QUERIER', 'mcast_hash_elasticity HASH_ELASTICITY', 'mcast_hash_max HASH_MAX', 'mcast_last_member_count LAST_MEMBER_COUNT', 'mcast_startup_query_count STARTUP_QUERY_COUNT', 'mcast_last_member_interval LAST_MEMBER_INTERVAL', 'mcast_membership_interval MEMBERSHIP_INTERVAL', 'mcast_querier_interval QUERIER_INTERVAL', 'mcast_query_interval QUERY_INTERVAL', 'mcast_query_response_interval QUERY_RESPONSE_INTERVAL', 'mcast_startup_query_interval STARTUP_QUERY_INTERVAL', 'mcast_stats_enabled MCAST_STATS_ENABLED', 'mcast_igmp_version IGMP_VERSION', 'mcast_mld_version MLD_VERSION', 'nf_call_iptables NF_CALL_IPTABLES', 'nf_call_ip6tables NF_CALL_IP6TABLES', 'nf_call_arptables NF_CALL_ARPTABLES'].map((o) => `\t\t  [ ${o} ]`),
+  '',
+  'Where: VLAN_PROTOCOL := { 802.1Q | 802.1ad }',
+  '',
+].join('\n');
+
+const BRIDGE_SLAVE_USAGE = [
+  'Usage: ... bridge_slave [ fdb_flush ]',
+  ...['state STATE', 'priority PRIO', 'cost COST', 'guard {on | off}', 'hairpin {on | off}', 'fastleave {on | off}', 'root_block {on | off}', 'learning {on | off}', 'flood {on | off}', 'proxy_arp {on | off}', 'proxy_arp_wifi {on | off}', 'mcast_router MULTICAST_ROUTER', 'mcast_fast_leave {on | off}', 'mcast_flood {on | off}', 'bcast_flood {on | off}', 'mcast_to_unicast {on | off}', 'group_fwd_mask MASK', 'neigh_suppress {on | off}', 'vlan_tunnel {on | off}', 'isolated {on | off}', 'locked {on | off}', 'backup_port DEVICE ] [ nobackup_port'].map((o) => `\t\t\t[ ${o} ]`),
+  '',
+].join('\n');
+
 /** bridge_parse_opt (the STP and ageing settings). */
 function parseBridge(a: Args): BridgeOpts | number {
   const o: BridgeOpts = {};
@@ -238,6 +272,7 @@ function parseBridge(a: Args): BridgeOpts | number {
       o.vlanFiltering = v;
     } else {
       if (!matches(w, 'help')) stderr(`bridge: unknown command "${w}"?\n`);
+      stderr(BRIDGE_USAGE);
       return -1;
     }
     a.shift();
@@ -289,6 +324,7 @@ function parseBridgeSlave(a: Args): PortOpts | number {
       (o as Record<string, boolean>)[flag[1]] = onOff(flag[0], a.cur);
     } else {
       if (!matches(w, 'help')) stderr(`bridge_slave: unknown option "${w}"?\n`);
+      stderr(BRIDGE_SLAVE_USAGE);
       return -1;
     }
     a.shift();
@@ -393,6 +429,15 @@ export function parseKind(ctx: IpCtx, kind: string, args: string[], create: bool
   }
 }
 
+/**
+ * The bridge id: all zeros until the bridge first computed it (a port came, or its MAC was
+ * set), then its MAC.
+ */
+function bridgeIdOf(bridge: Link): string {
+  const b = bridge.bridge!;
+  return bridgeId(b.priority, b.macSet || b.hadPorts ? bridge.mac : '00:00:00:00:00:00');
+}
+
 /** br_dump_bridge_id: priority as 4 hex digits, then the MAC as ether_ntoa prints it (no padding). */
 export function bridgeId(priority: number, mac: string): string {
   const unpadded = mac
@@ -438,7 +483,7 @@ export function printKindDetails(ctx: IpCtx, link: Link): void {
   switch (link.kind) {
     case 'bridge': {
       const b = link.bridge!;
-      const id = bridgeId(b.priority, link.mac);
+      const id = bridgeIdOf(link);
       out.any('forward_delay', `forward_delay ${b.forwardDelay} `, b.forwardDelay);
       out.any('hello_time', `hello_time ${b.helloTime} `, b.helloTime);
       out.any('max_age', `max_age ${b.maxAge} `, b.maxAge);
@@ -501,8 +546,18 @@ export function printKindDetails(ctx: IpCtx, link: Link): void {
       out.any('port', `dstport ${v.dstport} `, v.dstport);
       out.json('learning', v.learning);
       if (!v.learning) out.fp('nolearning ');
-      if (out.isJson || v.ttl) out.any('ttl', `ttl ${v.ttl} `, v.ttl);
+      const tos = v.tos ?? 0;
+      if (tos) {
+        if (out.isJson || tos !== 1) out.any('tos', `tos 0x${tos.toString(16)} `, `0x${tos.toString(16)}`);
+        else out.fp('tos inherit ');
+      }
+      if (v.ttlInherit) out.fp('ttl inherit ');
+      else if (out.isJson || v.ttl) out.any('ttl', `ttl ${v.ttl} `, v.ttl);
       else out.fp('ttl auto ');
+      // IFLA_VXLAN_DF is always dumped; `unset` shows only in JSON.
+      const df = v.df ?? 'unset';
+      if (df === 'unset') out.json('df', df);
+      else out.any('df', `df ${df} `, df);
       const ageing = v.ageing ?? 300;
       out.any('ageing', ageing === 0 ? 'ageing none ' : `ageing ${ageing} `, ageing);
       out.any('udp_csum', 'udpcsum ', true);
@@ -528,7 +583,7 @@ export function printKindDetails(ctx: IpCtx, link: Link): void {
       if (t.dev) out.any('link', `dev ${ctx.indexName(t.dev)} `, ctx.indexName(t.dev));
       if (out.isJson || t.ttl) out.any('ttl', `ttl ${t.ttl} `, t.ttl);
       else out.fp('ttl inherit ');
-      out.any('pmtudisc', 'pmtudisc ', true);
+      out.any('pmtudisc', t.pmtudisc ? 'pmtudisc ' : 'nopmtudisc ', t.pmtudisc);
       return;
     }
     default:
@@ -541,7 +596,7 @@ export function printPortDetails(ctx: IpCtx, link: Link): void {
   const out = ctx.out;
   const p = link.port!;
   const bridge = link.master!;
-  const id = bridgeId(bridge.bridge!.priority, bridge.mac);
+  const id = bridgeIdOf(bridge);
   // br_make_port_id: the priority above 10 bits of port number.
   const portId = (p.priority << 10) | (p.portNo ?? 1);
   const onOff = (key: string, label: string, v: boolean): void => out.any(key, `${label} ${v ? 'on' : 'off'} `, v);

@@ -338,11 +338,11 @@ function createLink(ctx: IpCtx, req: LinkReq): void {
     }
     case 'vxlan': {
       const v = opts?.kind === 'vxlan' ? opts.o : { dstportGiven: false };
-      if (v.vni === undefined) throw new KernelError('EINVAL', 'Missing VNI');
+      if (v.vni === undefined) throw new KernelError('EINVAL', 'Required attributes not provided to perform the operation');
       const dstport = v.dstport || 8472;
       for (const l of dest.links.values())
         if (l.kind === 'vxlan' && l.vxlan!.vni === v.vni && l.vxlan!.dstport === dstport) throw new KernelError('EEXIST', 'A VXLAN device with the specified VNI already exists');
-      spec.vxlan = { vni: v.vni, dstport, local: v.local, remote: v.remote, dev: v.dev, learning: v.learning ?? true, ttl: v.ttl ?? 0, srcport: v.srcport, ageing: v.ageing };
+      spec.vxlan = { vni: v.vni, dstport, local: v.local, remote: v.remote, dev: v.dev, learning: v.learning ?? true, ttl: v.ttl ?? 0, ttlInherit: v.ttlInherit, tos: v.tos, df: v.df, srcport: v.srcport, ageing: v.ageing };
       break;
     }
     case 'macvlan': {
@@ -354,7 +354,7 @@ function createLink(ctx: IpCtx, req: LinkReq): void {
     }
     case 'ipip': {
       const t = opts?.kind === 'ipip' ? opts.o : undefined;
-      spec.ipip = { local: t?.local, remote: t?.remote, ttl: t?.ttl, dev: t?.dev };
+      spec.ipip = { local: t?.local, remote: t?.remote, ttl: t?.ttl, dev: t?.dev, pmtudisc: t?.pmtudisc };
       break;
     }
     default:

@@ -5,7 +5,7 @@
  */
 import { KernelError } from '../../kernel/errno.ts';
 import type { NetNs } from '../../kernel/netns.ts';
-import { getInteger, invarg, IpExit, matches, stderr } from './args.ts';
+import { getInteger, invarg, IpExit, matches, sinkRestorer, stderr } from './args.ts';
 import type { IpCtx } from './context.ts';
 import { kernelErrorText } from './context.ts';
 import { mountedNetns } from './nsnames.ts';
@@ -220,7 +220,9 @@ async function exec(ctx: IpCtx, args: string[]): Promise<number> {
   if (ctx.opts.doAll) {
     for (const [name, ns] of mountedNetns(ctx)) {
       ctx.cmd.stdout(`\nnetns: ${name}\n`);
+      const restore = sinkRestorer();
       await run(ctx, ns, args);
+      restore();
     }
     return 0;
   }

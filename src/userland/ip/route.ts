@@ -565,8 +565,21 @@ function modify(ctx: IpCtx, args: string[], cmd: InsertMode | 'test' | 'del'): n
     if (!link) return nodev(dev);
   }
   if (nexthops) {
-    stderr('Error: multipath routes are not supported by podlab.\n');
-    return -1;
+    // parse_nexthops: each `nexthop [via ADDR] [dev DEV] [weight N] [onlink]`. A single one is
+    // an ordinary route; podlab's FIB keeps one next hop per route.
+    const hops = parseNexthops(ctx, a.rest(), family);
+    if (hops.length > 1) {
+      stderr('Error: multipath routes (more than one nexthop) are not supported by podlab.\n');
+      return -1;
+    }
+    const [h] = hops;
+    if (h.gw) {
+      if (gw) invarg('use nexthop syntax to specify multiple via\n', 'nexthop');
+      gw = h.gw;
+      if (family === AF_UNSPEC) family = gw.family;
+    }
+    if (h.dev) link = h.dev;
+    if (h.onlink) onlink = true;
   }
   if (family === AF_UNSPEC) family = AF_INET;
   if (!tableOk && (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast')) table = RT_TABLE_LOCAL;
@@ -611,6 +624,52 @@ function modify(ctx: IpCtx, args: string[], cmd: InsertMode | 'test' | 'del'): n
     ns.addRoute(spec, cmd as InsertMode);
   });
   return ok ? 0 : -2;
+}
+
+/** parse_nexthops / parse_one_nh: the `nexthop` clauses after a route. */
+function parseNexthops(ctx: IpCtx, args: string[], family: number): { gw?: InetPrefix; dev?: Link; onlink: boolean }[] {
+  const hops: { gw?: InetPrefix; dev?: Link; onlink: boolean }[] = [];
+  const a = new Args(args);
+  while (a.more) {
+    if (a.cur !== 'nexthop') {
+      stderr(`Error: "nexthop" or end of line is expected instead of "${a.cur}"\n`);
+      throw new IpExit(255);
+    }
+    if (a.left <= 1) {
+      stderr('Error: unexpected end of line after "nexthop"\n');
+      throw new IpExit(255);
+    }
+    const h: { gw?: InetPrefix; dev?: Link; onlink: boolean } = { onlink: false };
+    a.shift();
+    while (a.more) {
+      const w: string = a.cur;
+      if (w === 'via') {
+        a.next();
+        let fam = readFamily(a.cur);
+        if (fam === AF_UNSPEC) fam = family;
+        else a.next();
+        h.gw = getAddr(a.cur, fam);
+      } else if (w === 'dev') {
+        const name = a.next();
+        const l = ctx.link(name);
+        if (!l) {
+          nodev(name);
+          stderr('Error: cannot parse nexthop\n');
+          throw new IpExit(255);
+        }
+        h.dev = l;
+      } else if (w === 'weight') {
+        a.next();
+        const v = getUnsigned(a.cur);
+        if (v === undefined || v === 0 || v > 256) invarg('"weight" is invalid\n', a.cur);
+      } else if (w === 'onlink') h.onlink = true;
+      else if (matches(w, 'realms')) a.next();
+      else break;
+      a.shift();
+    }
+    hops.push(h);
+  }
+  return hops;
 }
 
 /**
@@ -727,6 +786,8 @@ function get(ctx: IpCtx, args: string[]): number {
       result = { view: cloned(daddr, 'broadcast', undefined, r.dev, src !== saddr ? src : undefined), cache: ['local', 'brd'], from: fromText };
       return;
     }
+    // __mkroute_output: a loopback source leaves only through a loopback device (route_localnet off).
+    if (src >>> 24 === 127 && r.dev?.kind !== 'loopback' && !(r.dev && ns.sysctl.dev(r.dev.name, 'route_localnet'))) throw new KernelError('EINVAL');
     if (r.type === 'multicast' || daddr >>> 28 === 0xe) {
       result = { view: cloned(daddr, 'multicast', undefined, r.dev, src !== saddr ? src : undefined), cache: ['local', 'mc'], from: fromText };
       return;
