@@ -174,3 +174,11 @@ test('a raw-table TRACE rule logs every rule the packet traverses to the kernel 
   assert.ok(lines.some((t) => t.startsWith('TRACE: nat:KUBE-SVC-X:rule:1 ')));
   assert.ok(lines.some((t) => /^TRACE: nat:KUBE-SEP-[AB]:rule:2 /.test(t)));
 });
+
+test('forwarded service traffic matches -m conntrack --ctstate DNAT in FORWARD, as kube-proxy and Docker rules rely on', async () => {
+  const l = lab({ hairpin: true });
+  const r = restore(l.node.nf, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n', { noflush: true, counters: false, test: false }, { fs: new MemFs({}), stdout: () => {} });
+  assert.equal(r.status, 0);
+  assert.ok(await call(l, l.outside));
+  assert.ok(l.node.nf.table('filter').chain('FORWARD')!.rules[0].counters.pkts > 0n);
+});

@@ -14,7 +14,7 @@ import { HOOK_TABLES, type Hook, type TableName } from '../netfilter/tables.ts';
 import { logLine } from '../netfilter/xt/log.ts';
 import type { NatRequest } from '../netfilter/xt/types.ts';
 import type { NetNs } from '../netns.ts';
-import type { IpPacket } from '../wire.ts';
+import { ipLength, type IpPacket } from '../wire.ts';
 import { nfView, type Skb } from './skb.ts';
 import { stackOf } from './state.ts';
 
@@ -108,7 +108,7 @@ function scheduleGc(ns: NetNs): void {
 /** nf_conntrack_in: attaches the packet's connection (unless it already has one or is untracked). */
 function track(ns: NetNs, skb: Skb): HookVerdict {
   if (skb.ct !== undefined) return ACCEPT;
-  const r = stackOf(ns).ct.in(ctPacketOf(skb.ip, nfView(skb).len));
+  const r = stackOf(ns).ct.in(ctPacketOf(skb.ip, ipLength(skb.ip)));
   switch (r.kind) {
     case 'tracked':
       skb.ct = { entry: r.entry, dir: r.dir, state: r.state };
@@ -125,7 +125,7 @@ function track(ns: NetNs, skb: Skb): HookVerdict {
 function walk(ns: NetNs, table: TableName, hook: Hook, skb: Skb, view: HostView): HookVerdict & { nat?: NatRequest } {
   const t = ns.nf.table(table);
   if (!t.present) return ACCEPT;
-  const pkt = nfView(skb);
+  const pkt = nfView(skb, ns.kernel.clock.now);
   const r = walkTable(t, hook, pkt, evalContext(view, hook, table), [], (s) => {
     if (pkt.trace) traceLog(ns, s, pkt);
   });

@@ -3,6 +3,7 @@
  * about it — devices, mark, its conntrack entry, the trace flag, the frame it arrived in — and
  * the netfilter view built from it for each hook.
  */
+import { toCtInfo } from '../conntrack/ctinfo.ts';
 import type { CtEntry } from '../conntrack/entry.ts';
 import type { Link } from '../link.ts';
 import type { Mac } from '../mac.ts';
@@ -40,34 +41,17 @@ export function newSkb(ip: IpPacket, fields: Partial<Skb> = {}): Skb {
   return { ip, mark: 0, trace: false, ...fields };
 }
 
-/** The CtInfo iptables matches read: tuples as seen from the entry, state as seen by this packet. */
-export function ctInfoOf(ct: Skb['ct'], proto: number): CtInfo | undefined {
+/** The CtInfo iptables matches read: the entry's, or an INVALID/UNTRACKED placeholder. */
+export function ctInfoOf(ct: Skb['ct'], proto: number, now: number): CtInfo | undefined {
   if (ct === undefined) return undefined;
   if (ct === 'invalid' || ct === 'untracked') {
     return { state: ct === 'invalid' ? 'INVALID' : 'UNTRACKED', status: new Set(), dir: 'ORIGINAL', proto, origSrc: 0, origDst: 0, replSrc: 0, replDst: 0, mark: 0 };
   }
-  const e = ct.entry;
-  const ports = e.orig.proto === 6 || e.orig.proto === 17 || e.orig.proto === 132;
-  return {
-    state: ct.state,
-    status: new Set(e.status),
-    dir: ct.dir,
-    proto: e.orig.proto,
-    origSrc: e.orig.src,
-    origDst: e.orig.dst,
-    replSrc: e.reply.src,
-    replDst: e.reply.dst,
-    origSrcPort: ports ? e.orig.sport : undefined,
-    origDstPort: ports ? e.orig.dport : undefined,
-    replSrcPort: ports ? e.reply.sport : undefined,
-    replDstPort: ports ? e.reply.dport : undefined,
-    mark: e.mark,
-    expires: e.expires,
-  };
+  return toCtInfo(ct.entry, ct.dir, ct.state, now);
 }
 
 /** The netfilter view of the packet at a hook. */
-export function nfView(skb: Skb): Packet {
+export function nfView(skb: Skb, now: number): Packet {
   const ip = skb.ip;
   const l4 = ip.l4;
   const p: Packet = {
@@ -88,7 +72,7 @@ export function nfView(skb: Skb): Packet {
     physOut: skb.physOut?.name,
     bridged: skb.bridged,
     pktType: skb.pktType ?? 'unicast',
-    ct: ctInfoOf(skb.ct, ip.proto),
+    ct: ctInfoOf(skb.ct, ip.proto, now),
     trace: skb.trace,
     uid: skb.uid,
     gid: skb.uid,

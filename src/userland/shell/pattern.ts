@@ -3,6 +3,7 @@
  * expansion. A pattern here is text in which a backslash makes the next character literal: the
  * expander escapes quoted characters that way, so `"*"` never matches more than a star.
  */
+import { CLASSES as POSIX_CLASSES } from '../text/regex.ts';
 
 /** Escapes the characters that are special in a pattern. */
 export function escapePattern(s: string): string {
@@ -23,21 +24,8 @@ export function isPattern(p: string): boolean {
   return false;
 }
 
-const CLASSES: Record<string, string> = {
-  alpha: 'A-Za-z',
-  digit: '0-9',
-  alnum: '0-9A-Za-z',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  print: ' -~',
-  graph: '!-~',
-  cntrl: '\\x00-\\x1f\\x7f',
-  xdigit: '0-9A-Fa-f',
-  word: '0-9A-Za-z_',
-};
+/** The POSIX classes grep and sed know, plus bash's `word`. */
+const CLASSES: Readonly<Record<string, string>> = { ...POSIX_CLASSES, word: '0-9A-Za-z_' };
 
 function reEscape(c: string): string {
   return /[.*+?^${}()|[\]\\/-]/.test(c) ? '\\' + c : c;

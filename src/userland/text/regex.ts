@@ -24,7 +24,7 @@ export interface TranslateOptions {
 export class RegexSyntaxError extends Error {}
 
 /** C-locale members of each POSIX character class, written for a JS character class. */
-const CLASSES: Record<string, string> = {
+export const CLASSES: Readonly<Record<string, string>> = {
   alpha: 'A-Za-z',
   digit: '0-9',
   alnum: '0-9A-Za-z',
