@@ -55,6 +55,15 @@ export class Rng {
     return out;
   }
 
+  /** A random version-4 UUID (netns names `cni-<uuid>`, object uids). */
+  uuid(): string {
+    const b = this.bytes(16);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
   state(): number[] {
     return [...this.s];
   }

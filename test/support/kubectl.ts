@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClusterCerts, type ClusterCerts } from '../../src/k8s/apiserver/certs.ts';
@@ -88,12 +89,16 @@ export interface StubServer {
 
 export type StubHandler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => boolean | void | Promise<boolean | void>;
 
+/** Takes over an HTTP `upgrade` (exec, port-forward); the socket is destroyed when the stub closes. */
+export type StubUpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 /**
  * An HTTPS server on 127.0.0.1 that answers /version (minor `minor`) and aggregated discovery
  * from podlab's resource table, and hands every other request to `handler` (404 Status when it
- * returns false). For tests of one client-facing piece before the whole API server is involved.
+ * returns false), and every `upgrade` to `opts.onUpgrade` (when given). For tests of one
+ * client-facing piece before the whole API server is involved.
  */
-export async function startStubServer(handler: StubHandler, opts: { minor?: number; token?: string } = {}): Promise<StubServer> {
+export async function startStubServer(handler: StubHandler, opts: { minor?: number; token?: string; onUpgrade?: StubUpgradeHandler } = {}): Promise<StubServer> {
   const certs = await testCerts();
   const token = opts.token ?? 'podlab-test-token';
   const requests: StubServer['requests'] = [];
@@ -120,6 +125,17 @@ export async function startStubServer(handler: StubHandler, opts: { minor?: numb
       });
     });
   });
+  // Upgraded sockets leave the server's bookkeeping, so closeAllConnections() would not reach them.
+  const upgraded = new Set<Duplex>();
+  const onUpgrade = opts.onUpgrade;
+  if (onUpgrade) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.alloc(0) });
+      upgraded.add(socket);
+      socket.on('close', () => upgraded.delete(socket));
+      onUpgrade(req, socket, head);
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const url = `https://127.0.0.1:${port}`;
@@ -128,6 +144,7 @@ export async function startStubServer(handler: StubHandler, opts: { minor?: numb
     url, env, requests,
     close: () => new Promise<void>((resolve) => {
       env.cleanup();
+      for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -1,0 +1,58 @@
+/**
+ * One cluster's control plane in process: the store (SQLite file or memory), the registry with
+ * every resource's strategy and the patch algorithms, and the controllers and scheduler. The
+ * API server serves it over HTTPS; `podlab kubectl` and the cluster use it directly.
+ */
+import { Rng } from '../kernel/rng.ts';
+import { Store } from './store/store.ts';
+import { Registry, type Patcher } from './registry/registry.ts';
+import type { ClusterApiConfig } from './registry/strategy.ts';
+import { STRATEGIES } from './registry/strategies/index.ts';
+import { ControllerManager } from './controllers/manager.ts';
+
+export interface ControlPlaneOptions {
+  /** SQLite file keeping the cluster's objects; memory when absent. */
+  path?: string;
+  seed?: number;
+  /** Milliseconds since the epoch; the wall clock when absent. */
+  now?: () => number;
+  config?: Partial<ClusterApiConfig>;
+  patcher?: Patcher;
+}
+
+export const DEFAULT_API_CONFIG: ClusterApiConfig = {
+  serviceCIDR: '10.96.0.0/12',
+  nodePortRange: [30000, 32767],
+  clusterDomain: 'cluster.local',
+};
+
+export class ControlPlane {
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly controllers: ControllerManager;
+  readonly config: ClusterApiConfig;
+
+  constructor(o: ControlPlaneOptions = {}) {
+    this.store = new Store(o.path ?? ':memory:');
+    this.config = { ...DEFAULT_API_CONFIG, ...o.config };
+    this.registry = new Registry({
+      store: this.store,
+      rng: new Rng(o.seed ?? 1),
+      now: o.now ?? (() => Date.now()),
+      config: this.config,
+      strategies: STRATEGIES,
+      ...(o.patcher ? { patcher: o.patcher } : {}),
+    });
+    this.controllers = new ControllerManager(this.registry);
+  }
+
+  /** Runs the controllers and the scheduler until nothing is left to do. */
+  settle(): void {
+    this.controllers.settle();
+  }
+
+  close(): void {
+    this.controllers.stop();
+    this.store.close();
+  }
+}
