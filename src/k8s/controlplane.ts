@@ -35,9 +35,10 @@ export class ControlPlane {
   constructor(o: ControlPlaneOptions = {}) {
     this.store = new Store(o.path ?? ':memory:');
     this.config = { ...DEFAULT_API_CONFIG, ...o.config };
+    const saved = this.store.getMeta('rng');
     this.registry = new Registry({
       store: this.store,
-      rng: new Rng(o.seed ?? 1),
+      rng: saved ? new Rng(JSON.parse(saved) as number[]) : new Rng(o.seed ?? 1),
       now: o.now ?? (() => Date.now()),
       config: this.config,
       strategies: STRATEGIES,

@@ -107,7 +107,15 @@ export class Registry {
   }
 
   private txn<T>(dryRun: boolean | undefined, fn: () => T): T {
-    if (!dryRun) return this.store.txn(fn);
+    if (!dryRun) {
+      return this.store.txn(() => {
+        const r = fn();
+        // The generator's state is kept with the objects, so a restarted cluster goes on with
+        // fresh names and uids instead of replaying the ones it already handed out.
+        this.store.setMeta('rng', JSON.stringify(this.rng.state()));
+        return r;
+      });
+    }
     try {
       this.store.txn(() => {
         throw new DryRun(fn());
