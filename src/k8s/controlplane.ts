@@ -8,7 +8,8 @@ import { Store } from './store/store.ts';
 import { Registry, type Patcher } from './registry/registry.ts';
 import type { ClusterApiConfig } from './registry/strategy.ts';
 import { STRATEGIES } from './registry/strategies/index.ts';
-import { ControllerManager } from './controllers/manager.ts';
+import { patcher } from './registry/patcher.ts';
+import { ControllerManager, type BootstrapOptions, type ControllerManagerOptions, type SettleResult } from './controllers/manager.ts';
 
 export interface ControlPlaneOptions {
   /** SQLite file keeping the cluster's objects; memory when absent. */
@@ -18,6 +19,8 @@ export interface ControlPlaneOptions {
   now?: () => number;
   config?: Partial<ClusterApiConfig>;
   patcher?: Patcher;
+  /** Which controllers run, where their errors go, how long settle() may take. */
+  controllers?: ControllerManagerOptions;
 }
 
 export const DEFAULT_API_CONFIG: ClusterApiConfig = {
@@ -42,14 +45,23 @@ export class ControlPlane {
       now: o.now ?? (() => Date.now()),
       config: this.config,
       strategies: STRATEGIES,
-      ...(o.patcher ? { patcher: o.patcher } : {}),
+      patcher: o.patcher ?? patcher,
     });
-    this.controllers = new ControllerManager(this.registry);
+    this.controllers = new ControllerManager(this.registry, o.controllers);
+  }
+
+  /**
+   * Creates what a new cluster has (the system namespaces, the `kubernetes` Service and, given
+   * the API server's address, its Endpoints and EndpointSlice; `kube-root-ca.crt` given the CA)
+   * and keeps it so; safe on every start. Settles the controllers.
+   */
+  bootstrap(opts: BootstrapOptions = {}): SettleResult {
+    return this.controllers.bootstrap(opts);
   }
 
   /** Runs the controllers and the scheduler until nothing is left to do. */
-  settle(): void {
-    this.controllers.settle();
+  settle(): SettleResult {
+    return this.controllers.settle();
   }
 
   close(): void {

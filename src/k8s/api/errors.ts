@@ -8,7 +8,9 @@
 export type StatusReason =
   | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'MethodNotAllowed'
   | 'UnsupportedMediaType' | 'NotAcceptable' | 'Gone' | 'Expired' | 'Forbidden' | 'Unauthorized'
-  | 'InternalError' | 'Timeout' | 'ServiceUnavailable' | 'RequestEntityTooLarge' | 'TooManyRequests';
+  | 'InternalError' | 'Timeout' | 'ServiceUnavailable' | 'RequestEntityTooLarge' | 'TooManyRequests'
+  /** Internal errors the server reports without a reason (kubectl prints `Error from server: …`). */
+  | '';
 
 export interface StatusCause { reason?: string; message?: string; field?: string }
 

@@ -27,6 +27,8 @@ export interface Patcher {
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /** Set by server-side apply, which keeps managedFields itself. */
+  applied?: boolean;
 }
 
 export interface ListOptions {
@@ -180,7 +182,7 @@ export class Registry {
       this.validate(r, obj, s.validate?.(obj, ctx) ?? []);
       if (this.store.get(qualified(r), ns, m.name)) throw alreadyExists(qualified(r), m.name);
       s.allocate?.(obj, undefined, ctx);
-      this.patcher?.recordUpdate?.(undefined, obj, { resource: r, manager: opts.fieldManager ?? 'unknown', operation: 'Update', now: rfc3339(ctx.now) });
+      if (!opts.applied) this.patcher?.recordUpdate?.(undefined, obj, { resource: r, manager: opts.fieldManager ?? 'unknown', operation: 'Update', now: rfc3339(ctx.now) });
       return withType(r, this.store.create(qualified(r), obj));
     });
   }
@@ -245,7 +247,7 @@ export class Registry {
     s.defaults?.(obj, ctx);
     this.validate(r, obj, s.validateUpdate?.(obj, old, ctx) ?? s.validate?.(obj, ctx) ?? []);
     s.allocate?.(obj, old, ctx);
-    this.patcher?.recordUpdate?.(old, obj, { resource: r, manager: opts.fieldManager ?? 'unknown', operation: 'Update', now: rfc3339(ctx.now), ...(opts.subresource ? { subresource: opts.subresource } : {}) });
+    if (!opts.applied) this.patcher?.recordUpdate?.(old, obj, { resource: r, manager: opts.fieldManager ?? 'unknown', operation: 'Update', now: rfc3339(ctx.now), ...(opts.subresource ? { subresource: opts.subresource } : {}) });
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     // An update that changes nothing is not written (and keeps its resourceVersion), as etcd3's GuaranteedUpdate does.
     if (isDeepStrictEqual(stripVolatile(obj), stripVolatile(old))) return withType(r, old);
@@ -277,12 +279,12 @@ export class Registry {
       if (next.metadata.name !== undefined && next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       next.metadata.name = name;
       if (!old) {
-        return { object: this.create(r, ns, next, { fieldManager: manager }), created: true };
+        return { object: this.create(r, ns, next, { fieldManager: manager, applied: true }), created: true };
       }
       const rv = next.metadata.resourceVersion;
       if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(qualified(r), name);
       this.checkTypeMeta(r, next);
-      return { object: this.replace(r, old, next, { ...opts, fieldManager: manager }), created: false };
+      return { object: this.replace(r, old, next, { ...opts, fieldManager: manager, applied: type === 'application/apply-patch+yaml' }), created: false };
     });
   }
 
