@@ -71,3 +71,6 @@ const conns = Number(process.env.BENCH_CONNS ?? 200);
 const eps = Array.from({ length: endpoints }, (_, e) => `10.${244 + (e % 8)}.${((services - 1) >> 8) & 255}.${(services - 1) & 255}`);
 const connMs = await forwardedConnections(text, lastService, eps, conns);
 console.log(`podlab: ${conns} TCP connections through a node with ${rules} rules: ${((conns / connMs) * 1000).toFixed(0)} connections/s (${(connMs / conns).toFixed(2)} ms each)`);
+
+// 5. The control plane (list, apply, watch).
+await import('./k8s.ts');
