@@ -1,12 +1,14 @@
 /**
  * The podlab command line. Today: `podlab replay` (load an iptables-save text into a simulated
- * host and print its listings) and `podlab shell` (a simulated Linux host at a prompt).
+ * host and print its listings), `podlab shell` (a simulated Linux host at a prompt) and
+ * `podlab kubectl` (podlab's kubectl, for clusters a kubeconfig names).
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { SimHost } from '../host/sim/host.ts';
 import { Session } from './session.ts';
+import { runKubectlCli } from '../userland/kubectl/host.ts';
 
 const DEFAULT_RULESET = new URL('../../examples/iptables/kind-worker.rules', import.meta.url);
 
@@ -55,6 +57,8 @@ async function shell(opts: { state?: string; command?: string; seed?: string }):
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // kubectl parses its own flags (-n, -f, -o…): hand it the rest of the line untouched.
+  if (argv[0] === 'kubectl') return runKubectlCli(argv.slice(1));
   let status = 0;
   const program = new Command('podlab')
     .description('Kubernetes networking you can run, inspect and trace')
@@ -76,6 +80,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed for the random generator of a new host')
     .action(async (o: { state?: string; command?: string; seed?: string }) => {
       status = await shell(o);
+    });
+  program
+    .command('kubectl')
+    .description("podlab's kubectl: get, describe, apply, create, delete, expose, scale, exec, logs, port-forward… with kubectl's output")
+    .argument('[args...]', 'kubectl arguments')
+    .allowUnknownOption()
+    .action(async (args: string[]) => {
+      status = await runKubectlCli(args);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

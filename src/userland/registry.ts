@@ -17,6 +17,7 @@ import { ps } from './ps/ps.ts';
 import { ip } from './ip/ip.ts';
 import { conntrack } from './conntrack/conntrack.ts';
 import { trafficCommands } from './net/index.ts';
+import { kubectl } from './kubectl/index.ts';
 
 export function netfilterCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -47,7 +48,12 @@ export function nodeCommands(): Map<string, Command> {
   ]);
 }
 
+/** The cluster clients: kubectl, talking to the clusters its kubeconfig names. */
+export function kubernetesCommands(): Map<string, Command> {
+  return new Map<string, Command>([['kubectl', kubectl]]);
+}
+
 /** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands()]);
+  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands(), ...kubernetesCommands()]);
 }

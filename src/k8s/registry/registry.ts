@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { alreadyExists, badRequest, conflict, invalid, notFound, StatusError, type FieldError } from '../api/errors.ts';
 import { clone, rfc3339, type KObject } from '../api/object.ts';
-import { apiVersionOf, qualified, resourceByPlural, type ResourceInfo } from '../api/resources.ts';
+import { apiVersionOf, qualified, resourceByKind, resourceByPlural, type ResourceInfo } from '../api/resources.ts';
 import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../api/selectors.ts';
 import type { Store, StoreEvent, Watcher } from '../store/store.ts';
 import type { Rng } from '../../kernel/rng.ts';
@@ -123,10 +123,29 @@ export class Registry {
         throw new DryRun(fn());
       });
     } catch (e) {
-      if (e instanceof DryRun) return e.result as T;
+      if (e instanceof DryRun) return this.committedVersion(e.result) as T;
       throw e;
     }
     throw new Error('unreachable');
+  }
+
+  /**
+   * A dry run's answer carries the resourceVersion of what is stored (none for an object that
+   * does not exist), not the one its rolled-back write took, so `kubectl diff` shows no change
+   * of resourceVersion, as against the real server.
+   */
+  private committedVersion(result: unknown): unknown {
+    const objs = [result, (result as { object?: unknown } | undefined)?.object];
+    for (const o of objs) {
+      const k = o as KObject | undefined;
+      if (!k || typeof k !== 'object' || !k.metadata?.name || !k.kind) continue;
+      const r = resourceForObject(k);
+      if (!r) continue;
+      const cur = this.store.get(qualified(r), k.metadata.namespace, k.metadata.name);
+      if (cur?.metadata.resourceVersion) k.metadata.resourceVersion = cur.metadata.resourceVersion;
+      else delete k.metadata.resourceVersion;
+    }
+    return result;
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -442,6 +461,10 @@ export class Registry {
 function withType(r: ResourceInfo, o: KObject): KObject {
   const { apiVersion: _a, kind: _k, ...rest } = o;
   return { apiVersion: apiVersionOf(r), kind: r.kind, ...rest } as KObject;
+}
+
+function resourceForObject(o: KObject): ResourceInfo | undefined {
+  return o.apiVersion && o.kind ? resourceByKind(o.apiVersion, o.kind) : undefined;
 }
 
 function specOf(o: KObject): unknown {
