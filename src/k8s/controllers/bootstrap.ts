@@ -4,6 +4,7 @@
  * EndpointSlice pointing at the API server, which the real API server keeps itself (its
  * bootstrap controller); here a small controller does so when they drift or are deleted.
  */
+import { formatIPv4, maskOf, parseIPv4 } from '../../kernel/addr.ts';
 import type { KObject } from '../api/object.ts';
 import { clone } from '../api/object.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -25,10 +26,8 @@ export function firstServiceIP(cidr: string): string {
   const v4 = cidr.split(',').map((s) => s.trim()).find((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
   if (!v4) throw new Error(`no IPv4 service CIDR in ${cidr}`);
   const [ip, bits] = v4.split('/');
-  const n = ip.split('.').reduce((a, o) => (a << 8) + Number(o), 0) >>> 0;
-  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-  const first = ((n & mask) + 1) >>> 0;
-  return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
+  const first = ((parseIPv4(ip)! & maskOf(Number(bits))) + 1) >>> 0;
+  return formatIPv4(first);
 }
 
 function parseAddress(a: string): [string, number] {
