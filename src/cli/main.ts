@@ -1,7 +1,8 @@
 /**
  * The podlab command line. Today: `podlab replay` (load an iptables-save text into a simulated
  * host and print its listings), `podlab shell` (a simulated Linux host at a prompt) and
- * `podlab kubectl` (podlab's kubectl, for clusters a kubeconfig names).
+ * `podlab apiserver` (a control plane served for kubectl) and `podlab kubectl` (podlab's kubectl,
+ * for clusters a kubeconfig names).
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { SimHost } from '../host/sim/host.ts';
 import { Session } from './session.ts';
 import { runKubectlCli } from '../userland/kubectl/host.ts';
+import { serveApi } from './apiserver.ts';
 
 const DEFAULT_RULESET = new URL('../../examples/iptables/kind-worker.rules', import.meta.url);
 
@@ -80,6 +82,24 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed for the random generator of a new host')
     .action(async (o: { state?: string; command?: string; seed?: string }) => {
       status = await shell(o);
+    });
+  program
+    .command('apiserver')
+    .description('serve a control plane (API server, controllers, scheduler) on 127.0.0.1 and write a kubeconfig for it')
+    .option('--name <name>', 'cluster name (the kubeconfig context is kind-NAME)', 'podlab')
+    .option('--state <file>', 'SQLite file keeping the cluster (memory when absent)')
+    .option('--port <port>', 'port to listen on (any free one when absent)')
+    .option('--kubeconfig <file>', 'where to write the kubeconfig', 'kubeconfig')
+    .option('--seed <n>', 'seed for names and uids', '1')
+    .action(async (o: { name: string; state?: string; port?: string; kubeconfig: string; seed: string }) => {
+      const ac = new AbortController();
+      const stop = (): void => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      status = await serveApi({
+        name: o.name, kubeconfig: o.kubeconfig, seed: Number(o.seed), signal: ac.signal, print: (l) => console.log(l),
+        ...(o.state ? { state: o.state } : {}), ...(o.port ? { port: Number(o.port) } : {}),
+      });
     });
   program
     .command('kubectl')
