@@ -14,7 +14,7 @@ import {
   HEADLESS, TRIGGER_TIME, TriggerTimeTracker, findPort, observePodForServices, podIPv4, rfc3339Nano, shouldPodBeInEndpoints, shouldSetHostname,
 } from './endpoints.ts';
 import {
-  R, byKeys, isPodReady, isStatusError, jsonEqual, mapSelector, newControllerRef, selects, type EndpointSlice, type Pod, type Service,
+  R, byKeys, deleteIfSame, isPodReady, jsonEqual, writeOrRequeue, mapSelector, newControllerRef, selects, type EndpointSlice, type Pod, type Service,
 } from './util.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -79,7 +79,7 @@ export class EndpointSliceController implements Controller {
     if (!svc) {
       // The garbage collector removes the slices with their owner; doing it here too does not wait for it.
       this.tracker.delete(key);
-      for (const s of existing) this.remove(s);
+      for (const s of existing) deleteIfSame(this.ctx.registry, R.endpointslices, s as unknown as KObject);
       return;
     }
     if (svc.spec?.type === 'ExternalName') return;
@@ -168,15 +168,15 @@ export class EndpointSliceController implements Controller {
       }
     }
 
-    for (const s of toDelete) this.remove(s);
+    for (const s of toDelete) deleteIfSame(this.ctx.registry, R.endpointslices, s as unknown as KObject);
     for (const s of toUpdate) {
       s.metadata.labels = { ...labels };
       setTriggerTime(s, triggerTime);
-      this.write(() => reg.update(R.endpointslices, ns, s.metadata.name!, s as unknown as KObject), key);
+      writeOrRequeue(this.ctx.queue, key, () => reg.update(R.endpointslices, ns, s.metadata.name!, s as unknown as KObject));
     }
     for (const s of toCreate) {
       setTriggerTime(s, triggerTime);
-      this.write(() => reg.create(R.endpointslices, ns, s as unknown as KObject), key);
+      writeOrRequeue(this.ctx.queue, key, () => reg.create(R.endpointslices, ns, s as unknown as KObject));
     }
   }
 
@@ -217,27 +217,6 @@ export class EndpointSliceController implements Controller {
     return (this.ctx.cache.list('endpointslices.discovery.k8s.io', ns ?? '') as unknown as EndpointSlice[])
       .filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME)
       .sort(byKeys((s) => s.metadata.creationTimestamp ?? '', (s) => s.metadata.name ?? ''));
-  }
-
-  private remove(s: EndpointSlice): void {
-    try {
-      this.ctx.registry.delete(R.endpointslices, s.metadata.namespace, s.metadata.name!, { preconditions: { uid: s.metadata.uid } });
-    } catch (e) {
-      if (!isStatusError(e, 404) && !isStatusError(e, 409)) throw e;
-    }
-  }
-
-  private write(fn: () => KObject, key: string): void {
-    try {
-      fn();
-    } catch (e) {
-      if (isStatusError(e, 409) || isStatusError(e, 404)) {
-        this.ctx.queue.add(key);
-        return;
-      }
-      if (isStatusError(e, 403)) return;
-      throw e;
-    }
   }
 }
 

@@ -11,7 +11,7 @@ import type { StoreEvent } from '../store/store.ts';
 import { nsKey, splitKey, type Controller, type ControllerContext } from './controller.ts';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from './endpointslice.ts';
 import { TRIGGER_TIME, type EndpointSubset } from './endpoints.ts';
-import { R, byKeys, isStatusError, jsonEqual, newControllerRef, type EndpointSlice } from './util.ts';
+import { R, byKeys, deleteIfSame, jsonEqual, newControllerRef, writeOrRequeue, type EndpointSlice } from './util.ts';
 
 export const MIRRORING_CONTROLLER_NAME = 'endpointslicemirroring-controller.k8s.io';
 const SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
@@ -50,7 +50,7 @@ export class EndpointSliceMirroringController implements Controller {
     const ep = reg.tryGet(R.endpoints, ns, name);
     const mirror = !!svc && !(svc.spec as { selector?: Record<string, string> } | undefined)?.selector && !!ep && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
     if (!mirror) {
-      for (const s of existing) this.remove(s);
+      for (const s of existing) deleteIfSame(this.ctx.registry, R.endpointslices, s as unknown as KObject);
       return;
     }
     // Desired slices: one per distinct port set, at most 100 endpoints each, IPv4 only.
@@ -93,7 +93,7 @@ export class EndpointSliceMirroringController implements Controller {
           metadata: { generateName: `${name}-`, namespace: ns, labels, ...(Object.keys(annotations).length ? { annotations } : {}), ownerReferences: [newControllerRef(ep!)] },
           ...body,
         };
-        this.write(() => reg.create(R.endpointslices, ns, slice as unknown as KObject), key);
+        writeOrRequeue(this.ctx.queue, key, () => reg.create(R.endpointslices, ns, slice as unknown as KObject));
         return;
       }
       if (jsonEqual({ ...body, labels, annotations }, { addressType: cur.addressType, endpoints: cur.endpoints ?? null, ports: cur.ports ?? null, labels: cur.metadata.labels ?? {}, annotations: cur.metadata.annotations ?? {} })) return;
@@ -102,29 +102,8 @@ export class EndpointSliceMirroringController implements Controller {
       if (Object.keys(annotations).length) next.metadata.annotations = annotations;
       else delete next.metadata.annotations;
       Object.assign(next, body);
-      this.write(() => reg.update(R.endpointslices, ns, cur.metadata.name!, next), key);
+      writeOrRequeue(this.ctx.queue, key, () => reg.update(R.endpointslices, ns, cur.metadata.name!, next));
     });
-    for (const s of existing.slice(want.length)) this.remove(s);
-  }
-
-  private remove(s: EndpointSlice): void {
-    try {
-      this.ctx.registry.delete(R.endpointslices, s.metadata.namespace, s.metadata.name!, { preconditions: { uid: s.metadata.uid } });
-    } catch (e) {
-      if (!isStatusError(e, 404) && !isStatusError(e, 409)) throw e;
-    }
-  }
-
-  private write(fn: () => KObject, key: string): void {
-    try {
-      fn();
-    } catch (e) {
-      if (isStatusError(e, 409) || isStatusError(e, 404)) {
-        this.ctx.queue.add(key);
-        return;
-      }
-      if (isStatusError(e, 403)) return;
-      throw e;
-    }
+    for (const s of existing.slice(want.length)) deleteIfSame(this.ctx.registry, R.endpointslices, s as unknown as KObject);
   }
 }

@@ -9,6 +9,7 @@ import { StatusError } from '../api/errors.ts';
 import type { KObject, LabelSelector, Mutable, ObjectMeta, OwnerReference } from '../api/object.ts';
 import { resourceByPlural, type ResourceInfo } from '../api/resources.ts';
 import { fromLabelSelector, fromMap, matchesLabels, type Selector } from '../api/selectors.ts';
+import type { Registry } from '../registry/registry.ts';
 
 function res(group: string, plural: string): ResourceInfo {
   const r = resourceByPlural(group, plural);
@@ -158,4 +159,32 @@ export function byKeys<T>(...keys: ((x: T) => string | number)[]): (a: T, b: T) 
     }
     return 0;
   };
+}
+
+/**
+ * Runs a controller's write; a conflict or a vanished object (another writer got there first)
+ * puts `key` back on `queue` for the next round, and a terminating namespace (403) is let be.
+ * Returns false when the write did not happen.
+ */
+export function writeOrRequeue(queue: { add(key: string): void }, key: string, fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    if (isStatusError(e, 409) || isStatusError(e, 404)) {
+      queue.add(key);
+      return false;
+    }
+    if (isStatusError(e, 403)) return false;
+    throw e;
+  }
+}
+
+/** Deletes `obj` if it is still the same object (uid precondition); already gone or replaced is fine. */
+export function deleteIfSame(registry: Registry, r: ResourceInfo, obj: KObject): void {
+  try {
+    registry.delete(r, obj.metadata.namespace, obj.metadata.name!, { preconditions: { uid: obj.metadata.uid } });
+  } catch (e) {
+    if (!isStatusError(e, 404) && !isStatusError(e, 409)) throw e;
+  }
 }
