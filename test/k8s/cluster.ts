@@ -7,52 +7,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createServer, type Server } from 'node:net';
-import { badRequest, notFound } from '../../src/k8s/api/errors.ts';
+import { notFound } from '../../src/k8s/api/errors.ts';
 import { clone, rfc3339, type KObject } from '../../src/k8s/api/object.ts';
-import { apiVersionOf, resourceByPlural } from '../../src/k8s/api/resources.ts';
-import { jsonMergePatch } from '../../src/k8s/api/patch/merge.ts';
-import { jsonPatch } from '../../src/k8s/api/patch/json-patch.ts';
-import { strategicMergePatch } from '../../src/k8s/api/patch/strategic.ts';
-import { recordUpdate, serverSideApply } from '../../src/k8s/api/patch/apply.ts';
-import { patchSchemaFor } from '../../src/k8s/api/patch/schema.ts';
+import { resourceByPlural } from '../../src/k8s/api/resources.ts';
 import { ControlPlane, type ControlPlaneOptions } from '../../src/k8s/controlplane.ts';
-import type { Patcher } from '../../src/k8s/registry/registry.ts';
 import { startApiServer, type ApiServer } from '../../src/k8s/apiserver/server.ts';
 import type { PodRuntime } from '../../src/k8s/apiserver/runtime.ts';
 import type { PortForwardConn } from '../../src/k8s/apiserver/streams/types.ts';
 import { kubectlBinary, kubectlEnv, runKubectl, testCerts, type KubectlEnv, type KubectlResult } from '../support/kubectl.ts';
-import { parse as parseYaml } from 'yaml';
 
 const pods = resourceByPlural('', 'pods')!;
 const nodes = resourceByPlural('', 'nodes')!;
 
 /** The fixed clock of the tests: every AGE is computed against it. */
 export const T0 = Date.parse('2026-11-23T10:00:00Z');
-
-// ---- the patcher -------------------------------------------------------------------------------
-// The patch algorithms of src/k8s/api/patch/ (JSON patch, merge patch, strategic merge patch with
-// the kinds' patch metadata, server-side apply with managedFields), assembled here as the
-// Registry's Patcher until ControlPlane wires them itself.
-export const testPatcher: Patcher = {
-  patch(type, current, body, opts) {
-    const schema = patchSchemaFor(apiVersionOf(opts.resource), opts.resource.kind);
-    switch (type) {
-      case 'application/json-patch+json': return jsonPatch(current, JSON.parse(body)) as KObject;
-      case 'application/merge-patch+json': return jsonMergePatch(current, JSON.parse(body)) as KObject;
-      case 'application/strategic-merge-patch+json': return strategicMergePatch(current, JSON.parse(body), schema) as KObject;
-      case 'application/apply-patch+yaml': {
-        const applied = parseYaml(body) as KObject;
-        if (!applied || typeof applied !== 'object') throw badRequest('error decoding YAML: object expected');
-        return serverSideApply(current, applied, { manager: opts.manager, force: opts.force, now: opts.now, schema }).object;
-      }
-    }
-  },
-  recordUpdate(old, updated, opts) {
-    const recorded = recordUpdate(old, updated, opts.manager, opts.operation, { now: opts.now, ...(opts.subresource ? { subresource: opts.subresource } : {}) });
-    if (recorded.metadata.managedFields) updated.metadata.managedFields = recorded.metadata.managedFields;
-    else delete updated.metadata.managedFields;
-  },
-};
 
 // ---- fake nodes and kubelet -----------------------------------------------------------------
 
@@ -211,7 +179,7 @@ export const TOKEN = 'podlab-e2e-token';
 export async function startCluster(opts: { minor?: number; cp?: ControlPlaneOptions } = {}): Promise<TestCluster> {
   const minor = opts.minor ?? 32;
   let clock = T0;
-  const cp = new ControlPlane({ now: () => clock, patcher: testPatcher, ...opts.cp });
+  const cp = new ControlPlane({ now: () => clock, ...opts.cp });
   const certs = await testCerts();
   // The system namespaces, the `kubernetes` Service (endpoints on the control-plane node, as in kind) and kube-root-ca.crt.
   cp.bootstrap({ apiserverAddress: '172.18.0.2:6443', caPem: certs.caPem });
