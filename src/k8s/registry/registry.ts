@@ -183,7 +183,8 @@ export class Registry {
       if (ns !== undefined) this.checkNamespace(ns);
       const ctx = this.ctx();
       const m = obj.metadata;
-      if (!m.name && m.generateName) m.name = `${m.generateName}${this.randomSuffix()}`;
+      // names.SimpleNameGenerator: the base is cut to 58 characters so the name stays within 63.
+      if (!m.name && m.generateName) m.name = `${m.generateName.slice(0, 58)}${this.randomSuffix()}`;
       if (!m.name) throw invalid(r.kind, r.group, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
       if (ns !== undefined) m.namespace = ns;
       else delete m.namespace;
