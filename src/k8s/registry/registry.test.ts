@@ -106,3 +106,13 @@ test('a store reopened from its file has the same objects and resourceVersion', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a watch from a resourceVersion the event log no longer holds is 410 Expired; a recent one resumes', () => {
+  const store = new Store(':memory:', { keepEvents: 100 });
+  for (let i = 0; i < 1100; i++) store.create('configmaps', { metadata: { name: `c${i}`, namespace: 'default' } });
+  assert.throws(() => store.watch(5, () => undefined), (e: unknown) => e instanceof StatusError && e.code === 410 && /too old resource version: 5/.test(e.message));
+  const seen: number[] = [];
+  const w = store.watch(store.resourceVersion() - 3, (e) => seen.push(e.rv));
+  w.stop();
+  assert.equal(seen.length, 3);
+});

@@ -54,8 +54,14 @@ export class Store {
     compact: Database.Statement;
   };
 
-  /** `path` is a file, or `:memory:` for a store that lives as long as the process. */
-  constructor(path = ':memory:') {
+  private keepEvents: number;
+
+  /**
+   * `path` is a file, or `:memory:` for a store that lives as long as the process;
+   * `keepEvents` is how many events the log keeps for resuming watches.
+   */
+  constructor(path = ':memory:', opts: { keepEvents?: number } = {}) {
+    this.keepEvents = opts.keepEvents ?? EVENT_LOG_KEEP;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -139,8 +145,10 @@ export class Store {
         const r = fn();
         if (pending.events.length) {
           this.stmt.setRv.run(String(this.current));
+          // Compact the log whenever this transaction crosses a multiple of 1000 versions.
+          const first = pending.events[0].rv;
           const last = pending.events[pending.events.length - 1].rv;
-          if (last % 1000 === 0) this.stmt.compact.run(last - EVENT_LOG_KEEP);
+          if (Math.floor(last / 1000) > Math.floor((first - 1) / 1000)) this.stmt.compact.run(last - this.keepEvents);
         }
         return r;
       })();
