@@ -42,6 +42,14 @@ export function validateOf(k: Kctx): { client: boolean; fieldValidation: string 
 export const VALIDATE_FLAG: FlagSpec = { name: 'validate', kind: 'string', noOptDefault: 'strict' };
 
 /** The builder's refusal of `-f` together with resource arguments. */
+/** What delete, expose and scale say when given neither resources nor files. */
+export const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'`;
+
 export const FILES_AND_ARGS = 'when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well';
 
 /** The objects of every `-f`, mapped through discovery, and the errors met reading them. */

@@ -8,7 +8,7 @@ import type { KObject } from '../../k8s/api/object.ts';
 import type { ResourceInfo } from '../../k8s/api/resources.ts';
 import { resourcePath } from '../../k8s/client/client.ts';
 import { resolveRequests, splitResourceArgs } from './builder.ts';
-import { FILES_AND_ARGS, DRY_RUN_FLAG, dryRunOf, query, readObjects } from './common.ts';
+import { FILES_AND_ARGS, NO_RESOURCES, DRY_RUN_FLAG, dryRunOf, query, readObjects } from './common.ts';
 import type { Kctx, Subcommand } from './context.ts';
 import { kindString } from './discovery.ts';
 import { throwErrors, CmdError, withSource } from './errors.ts';
@@ -34,13 +34,6 @@ const DELETE_FLAGS: FlagSpec[] = [
   { name: 'timeout', kind: 'duration' },
   { name: 'wait', kind: 'bool' },
 ];
-
-const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 interface Target {
   resource: ResourceInfo;

@@ -6,7 +6,7 @@
 import type { KObject } from '../../k8s/api/object.ts';
 import { resourcePath } from '../../k8s/client/client.ts';
 import { resolveRequests, splitResourceArgs } from './builder.ts';
-import { FILES_AND_ARGS, generatedMeta, DRY_RUN_FLAG, dryRunOf, nameLine, query, readObjects, withDryRun } from './common.ts';
+import { FILES_AND_ARGS, NO_RESOURCES, generatedMeta, DRY_RUN_FLAG, dryRunOf, nameLine, query, readObjects, withDryRun } from './common.ts';
 import type { Kctx, Subcommand } from './context.ts';
 import { throwErrors, CmdError, usageError } from './errors.ts';
 import type { FlagSpec } from './flags.ts';
@@ -36,13 +36,6 @@ const EXPOSE_FLAGS: FlagSpec[] = [
   { name: 'template', kind: 'string' },
   { name: 'type', kind: 'string' },
 ];
-
-const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 const EXPOSABLE = new Set(['/Pod', '/Service', '/ReplicationController', 'apps/Deployment', 'apps/ReplicaSet', 'extensions/Deployment', 'extensions/ReplicaSet']);
 

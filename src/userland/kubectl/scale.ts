@@ -2,7 +2,7 @@
 import type { KObject } from '../../k8s/api/object.ts';
 import { resourcePath } from '../../k8s/client/client.ts';
 import { resolveRequests, splitResourceArgs } from './builder.ts';
-import { FILES_AND_ARGS, DRY_RUN_FLAG, dryRunOf, nameLine, query, readObjects, withDryRun } from './common.ts';
+import { FILES_AND_ARGS, NO_RESOURCES, DRY_RUN_FLAG, dryRunOf, nameLine, query, readObjects, withDryRun } from './common.ts';
 import type { Kctx, Subcommand } from './context.ts';
 import { throwErrors, CmdError } from './errors.ts';
 import type { FlagSpec } from './flags.ts';
@@ -25,13 +25,6 @@ const SCALE_FLAGS: FlagSpec[] = [
   { name: 'template', kind: 'string' },
   { name: 'timeout', kind: 'duration' },
 ];
-
-const NO_RESOURCES = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 async function runScale(k: Kctx, args: string[]): Promise<number> {
   const f = k.flags;
