@@ -50,7 +50,8 @@ export class Store {
     put: Database.Statement;
     del: Database.Statement;
     log: Database.Statement;
-    setRv: Database.Statement;
+    putMeta: Database.Statement;
+    getMeta: Database.Statement;
     compact: Database.Statement;
   };
 
@@ -74,10 +75,11 @@ export class Store {
       put: this.db.prepare('INSERT OR REPLACE INTO objects (resource, key, rv, value) VALUES (?, ?, ?, ?)'),
       del: this.db.prepare('DELETE FROM objects WHERE resource = ? AND key = ?'),
       log: this.db.prepare('INSERT INTO events (rv, type, resource, value, old) VALUES (?, ?, ?, ?, ?)'),
-      setRv: this.db.prepare("INSERT OR REPLACE INTO meta (k, v) VALUES ('rv', ?)"),
+      putMeta: this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)'),
+      getMeta: this.db.prepare('SELECT v FROM meta WHERE k = ?'),
       compact: this.db.prepare('DELETE FROM events WHERE rv <= ?'),
     };
-    const row = this.db.prepare("SELECT v FROM meta WHERE k = 'rv'").get() as { v: string } | undefined;
+    const row = this.stmt.getMeta.get('rv') as { v: string } | undefined;
     this.current = row ? Number(row.v) : 1;
     for (const r of this.db.prepare('SELECT resource, key, value FROM objects').iterate() as Iterable<{ resource: string; key: string; value: string }>) {
       this.table(r.resource).set(r.key, JSON.parse(r.value) as KObject);
@@ -95,11 +97,12 @@ export class Store {
 
   /** A free-form value kept with the store (allocator state, the cluster's settings). */
   getMeta(k: string): string | undefined {
-    return (this.db.prepare('SELECT v FROM meta WHERE k = ?').get(`x:${k}`) as { v: string } | undefined)?.v;
+    return (this.stmt.getMeta.get(`x:${k}`) as { v: string } | undefined)?.v;
   }
 
   setMeta(k: string, v: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)').run(`x:${k}`, v);
+    // Prepared once: the registry stores its generator's state on every write.
+    this.stmt.putMeta.run(`x:${k}`, v);
   }
 
   get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
@@ -144,7 +147,7 @@ export class Store {
       result = this.db.transaction(() => {
         const r = fn();
         if (pending.events.length) {
-          this.stmt.setRv.run(String(this.current));
+          this.stmt.putMeta.run('rv', String(this.current));
           // Compact the log whenever this transaction crosses a multiple of 1000 versions.
           const first = pending.events[0].rv;
           const last = pending.events[pending.events.length - 1].rv;
