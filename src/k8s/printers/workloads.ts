@@ -31,51 +31,53 @@ export const deploymentPrinter: Printer = {
   },
 };
 
-export const replicaSetPrinter: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Desired', 'integer', DOC.ReplicaSetSpec.replicas),
-    column('Current', 'integer', DOC.ReplicaSetStatus.replicas),
-    column('Ready', 'integer', DOC.ReplicaSetStatus.readyReplicas),
-    AGE_COLUMN,
-    CONTAINERS_COLUMN,
-    IMAGES_COLUMN,
-    column('Selector', 'string', DOC.ReplicaSetSpec.selector, { priority: 1 }),
-  ],
-  row(obj: KObject, now: number) {
-    const rs = as<ReplicaSet>(obj);
-    const [names, images] = containerCells(rs.spec?.template?.spec?.containers);
-    return {
-      cells: [
-        rs.metadata?.name ?? '', rs.spec?.replicas ?? 0, rs.status?.replicas ?? 0, rs.status?.readyReplicas ?? 0,
-        translateTimestampSince(rs.metadata?.creationTimestamp, now), names, images, formatLabelSelector(rs.spec?.selector),
-      ],
-    };
-  },
-};
+/**
+ * ReplicaSets and ReplicationControllers print the same columns; they differ in their column
+ * descriptions and in the selector cell (a LabelSelector vs a plain map).
+ */
+interface ReplicaOwner {
+  metadata?: { name?: string; creationTimestamp?: string };
+  spec?: { replicas?: number; template?: { spec?: { containers?: readonly { name: string; image?: string }[] } } };
+  status?: { replicas?: number; readyReplicas?: number };
+}
 
-export const replicationControllerPrinter: Printer = {
-  columns: [
-    NAME_COLUMN,
-    column('Desired', 'integer', DOC.ReplicationControllerSpec.replicas),
-    column('Current', 'integer', DOC.ReplicationControllerStatus.replicas),
-    column('Ready', 'integer', DOC.ReplicationControllerStatus.readyReplicas),
-    AGE_COLUMN,
-    CONTAINERS_COLUMN,
-    IMAGES_COLUMN,
-    column('Selector', 'string', DOC.ReplicationControllerSpec.selector, { priority: 1 }),
-  ],
-  row(obj: KObject, now: number) {
-    const rc = as<ReplicationController>(obj);
-    const [names, images] = containerCells(rc.spec?.template?.spec?.containers);
-    return {
-      cells: [
-        rc.metadata?.name ?? '', rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0,
-        translateTimestampSince(rc.metadata?.creationTimestamp, now), names, images, formatLabels(rc.spec?.selector),
-      ],
-    };
-  },
-};
+function replicaPrinter<T extends ReplicaOwner>(
+  doc: { desired: string; current: string; ready: string; selector: string },
+  selectorCell: (o: T) => string,
+): Printer {
+  return {
+    columns: [
+      NAME_COLUMN,
+      column('Desired', 'integer', doc.desired),
+      column('Current', 'integer', doc.current),
+      column('Ready', 'integer', doc.ready),
+      AGE_COLUMN,
+      CONTAINERS_COLUMN,
+      IMAGES_COLUMN,
+      column('Selector', 'string', doc.selector, { priority: 1 }),
+    ],
+    row(obj: KObject, now: number) {
+      const o = as<T>(obj);
+      const [names, images] = containerCells(o.spec?.template?.spec?.containers);
+      return {
+        cells: [
+          o.metadata?.name ?? '', o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0,
+          translateTimestampSince(o.metadata?.creationTimestamp, now), names, images, selectorCell(o),
+        ],
+      };
+    },
+  };
+}
+
+export const replicaSetPrinter: Printer = replicaPrinter<ReplicaSet & ReplicaOwner>(
+  { desired: DOC.ReplicaSetSpec.replicas, current: DOC.ReplicaSetStatus.replicas, ready: DOC.ReplicaSetStatus.readyReplicas, selector: DOC.ReplicaSetSpec.selector },
+  (rs) => formatLabelSelector(rs.spec?.selector),
+);
+
+export const replicationControllerPrinter: Printer = replicaPrinter<ReplicationController & ReplicaOwner>(
+  { desired: DOC.ReplicationControllerSpec.replicas, current: DOC.ReplicationControllerStatus.replicas, ready: DOC.ReplicationControllerStatus.readyReplicas, selector: DOC.ReplicationControllerSpec.selector },
+  (rc) => formatLabels(rc.spec?.selector),
+);
 
 export const daemonSetPrinter: Printer = {
   columns: [
