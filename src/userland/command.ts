@@ -59,6 +59,13 @@ export interface System {
    * until every host provides it; commands fall back to the namespace's table.
    */
   conntrack?(): import('../kernel/conntrack/conntrack.ts').Conntrack;
+  /**
+   * The cluster's API as a client inside the cluster reaches it (a pod's in-cluster config):
+   * the cluster DNS server and `kubectl` in a pod use it. Absent outside a cluster.
+   */
+  api?(): import('../k8s/client/client.ts').Transport | undefined;
+  /** The UTS name a process here sees (a pod's own); the machine's hostname when absent. */
+  hostname?(): string;
   /** Wall clock in milliseconds since the epoch (iptables-save's date line, `date`, ...). */
   now(): number;
   /** Resolves after `ms` of the host's time (virtual in sim: it passes only while someone waits). */

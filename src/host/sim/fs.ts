@@ -113,3 +113,54 @@ export class MemFs implements FileSystem {
     return fs;
   }
 }
+
+/**
+ * A process's view of a host's files with some replaced (a pod's /etc/resolv.conf, /etc/hosts):
+ * reads of the replaced paths see the overlay, everything else (and every write) the host's.
+ */
+export class OverlayFs implements FileSystem {
+  private readonly top: Map<string, string>;
+
+  constructor(
+    private readonly base: FileSystem,
+    files: Record<string, string>,
+  ) {
+    this.top = new Map(Object.entries(files).map(([p, d]) => [resolvePath('/', p), d]));
+  }
+
+  read(path: string): string | undefined {
+    const p = resolvePath('/', path);
+    return this.top.has(p) ? this.top.get(p) : this.base.read(p);
+  }
+
+  write(path: string, data: string): void {
+    const p = resolvePath('/', path);
+    if (this.top.has(p)) this.top.set(p, data);
+    else this.base.write(p, data);
+  }
+
+  append(path: string, data: string): void {
+    this.write(path, (this.read(path) ?? '') + data);
+  }
+
+  exists(path: string): boolean {
+    return this.top.has(resolvePath('/', path)) || this.base.exists(path);
+  }
+
+  isDir(path: string): boolean {
+    return this.base.isDir(path);
+  }
+
+  remove(path: string): boolean {
+    const p = resolvePath('/', path);
+    return this.top.delete(p) || this.base.remove(p);
+  }
+
+  list(dir: string): string[] {
+    const d = resolvePath('/', dir);
+    const prefix = d === '/' ? '/' : d + '/';
+    const names = new Set(this.base.list(d));
+    for (const p of this.top.keys()) if (p.startsWith(prefix)) names.add(p.slice(prefix.length).split('/')[0]);
+    return [...names].sort();
+  }
+}

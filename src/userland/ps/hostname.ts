@@ -70,6 +70,7 @@ export const hostname: Command = (ctx) => {
     ctx.stdout(addrs.map(({ a }) => formatIPv4(a.addr) + ' ').join('') + '\n');
     return 0;
   }
-  ctx.stdout(`${mode === 'short' ? machine.hostname.split('.')[0] : machine.hostname}\n`);
+  const name = ctx.sys.hostname?.() ?? machine.hostname;
+  ctx.stdout(`${mode === 'short' ? name.split('.')[0] : name}\n`);
   return 0;
 };

@@ -83,16 +83,27 @@ export async function runArgv(argv: string[], assigned: [string, string][], stat
   if (fn) return withTempVars(state, assigned, () => callFunction(fn, argv, state, io, run));
   const builtin = BUILTINS.get(name);
   if (builtin) {
-    const status = await withTempVars(state, assigned, async () => builtin(builtinContext(argv, { ...state.env }, state, io, run), state));
-    if (REAPS_JOBS.has(name)) reapJobs(state, io);
-    return status;
+    // The builtins that reap jobs are the ones that are programs on a real system (sleep, cat, sh).
+    const ended = REAPS_JOBS.has(name) && name !== 'wait' ? state.onProgram?.(argv) : undefined;
+    try {
+      const status = await withTempVars(state, assigned, async () => builtin(builtinContext(argv, { ...state.env }, state, io, run), state));
+      if (REAPS_JOBS.has(name)) reapJobs(state, io);
+      return status;
+    } finally {
+      ended?.();
+    }
   }
   const env = { ...state.env, ...Object.fromEntries(assigned) };
   const command: Command | undefined = state.commands.get(name.slice(name.lastIndexOf('/') + 1));
   if (command) {
-    const status = await runTableCommand(command, name, commandContext(argv, env, state, io, run), io);
-    reapJobs(state, io);
-    return status;
+    const ended = state.onProgram?.(argv);
+    try {
+      const status = await runTableCommand(command, name, commandContext(argv, env, state, io, run), io);
+      reapJobs(state, io);
+      return status;
+    } finally {
+      ended?.();
+    }
   }
   if (name.includes('/')) {
     const path = resolvePath(state.cwd, name);

@@ -46,6 +46,14 @@ export interface ShellOptions {
    * run and kept here, so jobs started on one line can be listed, waited for or killed on the next.
    */
   session?: ShellSession;
+  /** Aborted when the process running the script is killed (its signal number as the reason). */
+  signal?: AbortSignal;
+  /**
+   * Called when the script starts a program (a command a real system would fork and exec, as
+   * `sleep` or `ip`, not a builtin like `echo`); the returned function is called when it ends.
+   * A host uses it to show the script's children in its process table.
+   */
+  onProgram?(argv: string[]): () => void;
 }
 
 /**
@@ -86,6 +94,8 @@ export async function runShell(script: string, opts: ShellOptions): Promise<numb
     startedAt: session.startedAt,
     random: session.random,
     execFds: new Map(),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgram ? { onProgram: opts.onProgram } : {}),
   };
   const io = { stdin: new Input(opts.stdin ?? ''), stdout: opts.stdout, stderr: opts.stderr };
   const status = await isolated(() => runScript(script, state, io), state, io);

@@ -99,6 +99,8 @@ export interface ShellState {
   traceLevel: number;
   /** Set inside a background job: aborted when the job is killed. */
   signal?: AbortSignal;
+  /** A program started (ShellOptions.onProgram); returns what to call when it ends. */
+  onProgram?(argv: string[]): () => void;
   /** When the session started (host time, ms), for $SECONDS. */
   startedAt: number;
   /** $RANDOM: 0..32767 from a generator seeded per session, so runs repeat. */
