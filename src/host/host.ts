@@ -75,6 +75,15 @@ export interface HostProcess {
   kill(signal?: number): void;
 }
 
+/** One TCP connection a node opened (port-forward's way into a pod). */
+export interface HostConn {
+  write(data: Buffer): void;
+  /** Half-closes: no more data from this side. */
+  end(): void;
+  onData(fn: (d: Buffer) => void): void;
+  onEnd(fn: () => void): void;
+}
+
 export interface Host {
   /** The node's name (its hostname). */
   readonly name: string;
@@ -82,6 +91,11 @@ export interface Host {
   run(argv: string[], opts?: RunOptions): Promise<RunResult>;
   /** Starts a long-running process; resolves once it has a pid. */
   spawn(spec: ProcessSpec): Promise<HostProcess>;
+  /**
+   * Connects to `addr:port` (TCP) from inside a namespace of the node (`kubectl port-forward`
+   * into a pod). Rejects with the kernel's error (ECONNREFUSED) when nothing listens.
+   */
+  connect(netns: string | undefined, addr: string, port: number): Promise<HostConn>;
   /** The node's files (`/etc/cni/net.d`, `/var/lib/cni/networks`, ...). Undefined: no such file. */
   readFile(path: string): Promise<string | undefined>;
   /** Creates or replaces a file; parent directories are created. */

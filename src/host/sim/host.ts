@@ -12,7 +12,9 @@ import type { Conntrack } from '../../kernel/conntrack/conntrack.ts';
 import { conntrackOf } from '../../kernel/stack/state.ts';
 import type { CommandTable, System } from '../../userland/command.ts';
 import type { Transport } from '../../k8s/client/client.ts';
-import type { Host, HostProcess, ProcessSpec, RunOptions, RunResult } from '../host.ts';
+import type { Host, HostConn, HostProcess, ProcessSpec, RunOptions, RunResult } from '../host.ts';
+import { parseIPv4 } from '../../kernel/addr.ts';
+import { socketsOf } from '../../kernel/stack/socket.ts';
 import { defaultEtc } from './etc.ts';
 import { MemFs, OverlayFs, resolvePath, type FileSystem } from './fs.ts';
 import { ProcFs } from './procfs.ts';
@@ -141,6 +143,26 @@ export class SimHost implements Host {
     // runc's words when the image has no such program.
     if (!programExists(env, prog)) return Promise.reject(new Error(`exec: "${prog}": executable file not found in $PATH`));
     return Promise.resolve(spawnProgram(env, spec));
+  }
+
+  async connect(netns: string | undefined, addr: string, port: number): Promise<HostConn> {
+    const ns = netns === undefined ? this.machine.root : this.machine.mounts.get(netns);
+    if (!ns) throw new Error(`Cannot open network namespace "${netns}": No such file or directory`);
+    const dst = parseIPv4(addr);
+    if (dst === undefined) throw new Error(`invalid address ${addr}`);
+    const conn = await socketsOf(ns).tcpConnect(dst, port);
+    const onData: ((d: Buffer) => void)[] = [];
+    const onEnd: (() => void)[] = [];
+    void (async () => {
+      for (let d = await conn.read(); d; d = await conn.read()) for (const fn of onData) fn(Buffer.from(d));
+      for (const fn of onEnd) fn();
+    })();
+    return {
+      write: (d) => void conn.write(new Uint8Array(d)),
+      end: () => conn.close(),
+      onData: (fn) => void onData.push(fn),
+      onEnd: (fn) => void onEnd.push(fn),
+    };
   }
 
   readFile(path: string): Promise<string | undefined> {

@@ -155,7 +155,13 @@ export function iptablesRestore(ctx: CommandContext): number {
     if (a === '-n' || a === '--noflush') opts.noflush = true;
     else if (a === '-c' || a === '--counters') opts.counters = true;
     else if (a === '-t' || a === '--test') opts.test = true;
-    else if (a === '-v' || a === '--verbose' || a === '-w' || a === '--wait') continue;
+    else if (a === '-v' || a === '--verbose') continue;
+    else if (a === '-w' || a === '--wait' || a === '-W' || a === '--wait-interval') {
+      // nft's restore ignores the lock options; like its xs_has_arg() it skips a following value
+      // (kube-proxy passes `-w 5 -W 100000`) but never a following option.
+      const next = args[i + 1];
+      if (next !== undefined && !next.startsWith('-') && !next.startsWith('!')) i++;
+    }
     else if (a === '-T' || a === '--table') {
       const v = args[++i];
       if (v === undefined || !isTableName(v)) {
@@ -163,7 +169,7 @@ export function iptablesRestore(ctx: CommandContext): number {
         return 1;
       }
       opts.onlyTable = v;
-    } else if (a === '-M' || a === '--modprobe' || a === '-W' || a === '--wait-interval') i++;
+    } else if (a === '-M' || a === '--modprobe') i++;
     else if (a === '-V' || a === '--version') {
       ctx.stdout(`iptables-restore ${VERSION}\n`);
       return 0;
