@@ -18,6 +18,7 @@ import { ip } from './ip/ip.ts';
 import { conntrack } from './conntrack/conntrack.ts';
 import { trafficCommands } from './net/index.ts';
 import { kubectl } from './kubectl/index.ts';
+import { criCommands } from './cri/index.ts';
 
 export function netfilterCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -55,5 +56,5 @@ export function kubernetesCommands(): Map<string, Command> {
 
 /** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands(), ...kubernetesCommands()]);
+  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands(), ...kubernetesCommands(), ...criCommands()]);
 }

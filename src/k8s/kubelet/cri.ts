@@ -45,8 +45,15 @@ export interface CriContainer {
   /** As written in the pod spec (`hashicorp/http-echo`), and resolved (`docker.io/hashicorp/http-echo:latest`). */
   image: string;
   imageRef: string;
+  /**
+   * The image's content ID (`sha256:` + 64 hex digits), what crictl's IMAGE column shows (13
+   * digits). Optional: the tools derive a stable stand-in from imageRef when it is absent.
+   */
+  imageId?: string;
   /** What runs: the image's entrypoint/cmd overridden by the pod's command/args. */
   argv: string[];
+  /** The container's environment (optional: ctr's spec and docker inspect's Config.Env show it). */
+  env?: Record<string, string>;
   pid: number;
   state: 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
   createdAt: number;

@@ -545,14 +545,18 @@ class Exec {
       const name = names[i];
       const last = i === names.length - 1;
       if (v === undefined || v === null) this.fail(pos, text, `nil pointer evaluating interface {}.${name}`);
-      if (isStruct(v)) {
-        if (!(name in v)) this.fail(pos, text, `can't evaluate field ${name} in type ${structTypes.get(v)}`);
+      if (isStruct(v) || isMap(v)) {
+        if (!(name in v)) {
+          if (isStruct(v)) this.fail(pos, text, `can't evaluate field ${name} in type ${structTypes.get(v)}`);
+          if (this.opts.missingKeyError) this.fail(pos, text, `map has no entry for key "${name}"`);
+        }
         const f = v[name];
-        v = typeof f === 'function' ? (f as TemplateFunc)(...(last ? args : [])) : f;
-        if (last && typeof f === 'function') return v;
-      } else if (isMap(v)) {
-        if (!(name in v) && this.opts.missingKeyError) this.fail(pos, text, `map has no entry for key "${name}"`);
-        v = v[name];
+        if (typeof f === 'function') {
+          v = (f as TemplateFunc)(...(last ? args : []));
+          if (last) return v;
+          continue;
+        }
+        v = f;
       } else {
         this.fail(pos, text, `can't evaluate field ${name} in type ${typeName(v)}`);
       }
