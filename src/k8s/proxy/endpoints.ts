@@ -4,7 +4,7 @@
  * terminating), whether it runs on this node, and its zone hints; endpoints that appear in
  * several slices are merged, and each list is sorted by the `ip:port` string.
  */
-import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import type { KObject } from '../api/object.ts';
 import { joinHostPort, servicePortKey, type ServicePortName } from './names.ts';
 import { isIPv4, type Protocol } from './serviceport.ts';

@@ -4,7 +4,7 @@
  * Services are skipped and which IPs count (cluster IP by family, externalIPs, VIP-mode load
  * balancer ingress, trimmed source ranges, ClientIP affinity timeout, traffic policies).
  */
-import type { Service, ServicePort } from 'kubernetes-types/core/v1';
+import type { Service, ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import type { KObject } from '../api/object.ts';
 import { servicePortNameString, type NameStyle, type ServicePortName } from './names.ts';
 

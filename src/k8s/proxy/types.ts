@@ -31,6 +31,15 @@ export interface ProxierConfig {
   ipvsScheduler?: string;
   /** Where the proxier logs what it does (klog-style lines), if anywhere. */
   log?(line: string): void;
+  /**
+   * The kube-proxy release emulated (`v1.31.0` when absent). Only visible differences are
+   * versioned: before v1.19 an unnamed port's ServicePortName kept its colon
+   * (`default/echo-service:`), which changes comments and chain hashes (the seed labs' v1.16
+   * clusters print KUBE-SVC-7VVRITHJKDZHDQAD for default/echo-service).
+   */
+  kubeProxyVersion?: string;
+  /** `--iptables-localhost-nodeports` (default true): NodePorts answer on 127.0.0.1 (IPv4). */
+  localhostNodePorts?: boolean;
 }
 
 /** Upstream's ServiceHandler, EndpointSliceHandler and NodeHandler, plus the sync. */
@@ -49,4 +58,11 @@ export interface Proxier {
    * loaded them. Returns whether anything was written.
    */
   sync(opts?: { full?: boolean }): Promise<boolean>;
+  /**
+   * Upstream's NodeHandler, for this node only: a change of its labels (the topology zone that
+   * zone hints are matched against) forces a full sync. Optional: a proxier may ignore nodes.
+   */
+  onNodeAdd?(node: KObject): void;
+  onNodeUpdate?(old: KObject, node: KObject): void;
+  onNodeDelete?(node: KObject): void;
 }
