@@ -5,40 +5,16 @@
 import type { KObject } from '../k8s/api/object.ts';
 import type { ResourceInfo } from '../k8s/api/resources.ts';
 import { R } from '../k8s/controllers/util.ts';
+import { KUBEADM_COREFILE } from '../k8s/dns/index.ts';
 import type { ClusterSpec } from './cluster.ts';
 
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.1';
-
-/** kubeadm's default Corefile for a cluster domain. */
-export function corefile(domain = 'cluster.local'): string {
-  return `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes ${domain} in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
-}
 
 export function clusterDnsObjects(spec: Pick<ClusterSpec, 'dnsIP'>): { resource: ResourceInfo; namespace: string; object: KObject }[] {
   const labels = { 'k8s-app': 'kube-dns' };
   const configMaps = R.configmaps;
   return [
-    { resource: configMaps, namespace: 'kube-system', object: { metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile() } } },
+    { resource: configMaps, namespace: 'kube-system', object: { metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: KUBEADM_COREFILE } } },
     {
       resource: R.deployments, namespace: 'kube-system',
       object: {

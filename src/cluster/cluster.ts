@@ -9,7 +9,10 @@ import { Kernel } from '../kernel/kernel.ts';
 import { SimHost } from '../host/sim/host.ts';
 import { mustRun } from '../host/host.ts';
 import { Rng } from '../kernel/rng.ts';
-import type { CommandTable } from '../userland/command.ts';
+import type { Command, CommandTable } from '../userland/command.ts';
+import { makeKubectl } from '../userland/kubectl/index.ts';
+import { inProcessKubectlTransport } from '../userland/kubectl/inprocess.ts';
+import { kubeconfigYaml } from '../k8s/apiserver/kubeconfig.ts';
 import { runShell } from '../userland/shell/index.ts';
 import { ControlPlane } from '../k8s/controlplane.ts';
 import { createApiHandler } from '../k8s/apiserver/handler.ts';
@@ -48,6 +51,8 @@ export interface ClusterSpec {
   /** The cluster DNS Service's IP (10th address of the service subnet in kind). */
   dnsIP: string;
   proxyMode: ProxyMode;
+  /** The Kubernetes version the nodes run (kind's node image tag, `v1.16.3`): kube-proxy's naming follows it. */
+  version: string;
   seed: number;
   /** Milliseconds since the epoch when the cluster starts (the virtual clock). */
   start: number;
@@ -142,7 +147,7 @@ export class Cluster {
     const control = n.role === 'control-plane';
     const log = (l: string): void => void this.log.push(l);
     const kubelet = new Kubelet({
-      host, client: this.client, runtime, nodeName: n.name, nodeIP: n.ip, podCIDR: n.podCIDR, dns, log,
+      host, client: this.client, runtime, nodeName: n.name, nodeIP: n.ip, podCIDR: n.podCIDR, dns, log, kubeletVersion: this.spec.version,
       ...(control ? { labels: { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {}),
     });
     const proxier = this.proxier(host, n);
@@ -152,7 +157,7 @@ export class Cluster {
   }
 
   private proxier(host: SimHost, n: NodeSpec): Proxier | undefined {
-    const cfg = { host, nodeName: n.name, nodeIPs: [n.ip], clusterCIDR: this.spec.podSubnet, log: (l: string) => void this.log.push(l) };
+    const cfg = { host, nodeName: n.name, nodeIPs: [n.ip], clusterCIDR: this.spec.podSubnet, kubeProxyVersion: this.spec.version, log: (l: string) => void this.log.push(l) };
     switch (this.spec.proxyMode) {
       case 'iptables': return new IptablesProxier(cfg);
       case 'ipvs': return new IpvsProxier(cfg);
@@ -195,6 +200,30 @@ export class Cluster {
     });
     return { code, stdout, stderr };
   }
+
+  /**
+   * `kubectl ARGS` on the user's machine (the docker host), through the cluster's kubeconfig
+   * context `kind-NAME` whose server `podlab://NAME` this process serves.
+   */
+  async kubectl(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+    await this.settle();
+    const h = this.dockerHost;
+    const server = `podlab://${this.spec.name}`;
+    if (!h.fs.read('/root/.kube/config')) {
+      h.fs.write('/root/.kube/config', kubeconfigYaml({ context: `kind-${this.spec.name}`, server, caPem: '', token: 'podlab' }));
+    }
+    this.kubectlCmd ??= makeKubectl({ transport: (t) => (t.server === server ? inProcessKubectlTransport(this.cp, { runtime: this.podRuntime() }) : undefined) });
+    let stdout = '';
+    let stderr = '';
+    const code = await this.kubectlCmd({
+      argv: ['kubectl', ...args], stdin, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t),
+      fs: h.fs, cwd: '/root', env: { HOME: '/root' }, sys: h.sys,
+    });
+    await this.settle();
+    return { code, stdout, stderr };
+  }
+
+  private kubectlCmd?: Command;
 
   /** The PodRuntime the API server hands exec, port-forward and logs to: the pod's node's kubelet. */
   private podRuntime(): PodRuntime {

@@ -284,7 +284,8 @@ export class Kubelet implements PodRuntime {
       try {
         if (attempt === 0) await this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, `spec.containers{${c.name}}`);
         const started = await this.o.runtime.startContainer(rec.sandboxId, {
-          name: c.name, attempt, image: img.ref, imageRef: `${img.ref.replace(/:[^:/]*$/, '')}@sha256:${imageDigest(img.ref)}`,
+          name: c.name, attempt, image: c.image ?? '', imageRef: `${img.ref.replace(/:[^:/]*$/, '')}@sha256:${imageDigest(img.ref)}`,
+          imageId: `sha256:${imageDigest(`config:${img.ref}`)}`,
           argv: containerArgv(c.image ?? '', c.command, c.args), env, files: rec.files,
           labels: {}, annotations: { 'io.kubernetes.container.restartCount': String(attempt) },
         });

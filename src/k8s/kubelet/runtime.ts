@@ -13,7 +13,7 @@ import { CRI_STATE_PATH, type CriContainer, type CriSandbox, type CriState } fro
 
 /** What the CNI runtime gives the kubelet's runtime: ADD returns the pod's addresses. */
 export interface PodNetwork {
-  add(rt: PodNetworkRequest): Promise<{ ips: { address: string }[] }>;
+  add(rt: PodNetworkRequest): Promise<{ ips?: { address: string }[] }>;
   del(rt: PodNetworkRequest): Promise<void>;
 }
 
@@ -44,6 +44,8 @@ export interface ContainerConfig {
   attempt: number;
   image: string;
   imageRef: string;
+  /** `sha256:` + the image's config digest (crictl's IMAGE column). */
+  imageId: string;
   argv: string[];
   env: Record<string, string>;
   /** The files the container sees over the node's (resolv.conf, hosts, hostname). */
@@ -119,14 +121,18 @@ export class ContainerRuntime {
   async runPodSandbox(cfg: SandboxConfig): Promise<CriSandbox> {
     const id = this.newId();
     const netns = cfg.hostNetwork ? '' : `cni-${this.rng.uuid()}`;
-    if (netns) await mustRun(this.host, ['ip', 'netns', 'add', netns]);
+    if (netns) {
+      await mustRun(this.host, ['ip', 'netns', 'add', netns]);
+      // containerd brings the sandbox's loopback up itself (go-cni's loopback network).
+      await mustRun(this.host, ['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
+    }
     let pause: HostProcess | undefined;
     try {
       pause = await this.host.spawn({ argv: ['/pause'], ...(netns ? { netns, hostname: cfg.hostname } : {}) });
       let ip = cfg.nodeIP;
       if (netns) {
         const res = await this.network.add(this.networkRequest(id, netns, cfg));
-        ip = res.ips[0]?.address.split('/')[0] ?? '';
+        ip = res.ips?.[0]?.address.split('/')[0] ?? '';
       }
       const sb: CriSandbox = {
         id, name: cfg.name, namespace: cfg.namespace, uid: cfg.uid, attempt: cfg.attempt, netns, pid: pause.pid,
@@ -188,7 +194,7 @@ export class ContainerRuntime {
     const id = this.newId();
     const now = this.host.now();
     const c: CriContainer = {
-      id, sandboxId, name: cfg.name, attempt: cfg.attempt, image: cfg.image, imageRef: cfg.imageRef, argv: cfg.argv, pid: 0,
+      id, sandboxId, name: cfg.name, attempt: cfg.attempt, image: cfg.image, imageRef: cfg.imageRef, imageId: cfg.imageId, argv: cfg.argv, env: cfg.env, pid: 0,
       state: 'CONTAINER_CREATED', createdAt: now, startedAt: 0, finishedAt: 0, exitCode: 0,
       labels: { ...cfg.labels, 'io.kubernetes.container.name': cfg.name, 'io.kubernetes.pod.name': sb.name, 'io.kubernetes.pod.namespace': sb.namespace, 'io.kubernetes.pod.uid': sb.uid },
       annotations: cfg.annotations,
