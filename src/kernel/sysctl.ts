@@ -152,6 +152,11 @@ export class Sysctl {
   }
 
   /** Writes a value as `sysctl -w` would; forwarding switches propagate as devinet_sysctl_forward does. */
+  /** Adds a sysctl a module registers when it loads (ip_vs's net.ipv4.vs.*); keeps a value already there. */
+  register(key: string, value: string): void {
+    if (!this.values.has(key)) this.values.set(key, value);
+  }
+
   set(key: string, value: string): void {
     if (!this.values.has(key)) throw new SysctlError(key, 'ENOENT');
     const v = value.trim().split(/\s+/).join('\t');

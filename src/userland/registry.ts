@@ -16,7 +16,10 @@ import { nsenter } from './ps/nsenter.ts';
 import { ps } from './ps/ps.ts';
 import { ip } from './ip/ip.ts';
 import { conntrack } from './conntrack/conntrack.ts';
+import { ipset } from './ipset/ipset.ts';
+import { ipvsadm } from './ipvsadm/ipvsadm.ts';
 import { trafficCommands } from './net/index.ts';
+import { dnsCommands } from './dns/index.ts';
 import { kubectl } from './kubectl/index.ts';
 import { criCommands } from './cri/index.ts';
 
@@ -46,6 +49,8 @@ export function nodeCommands(): Map<string, Command> {
     ['dmesg', dmesg],
     ['journalctl', journalctl],
     ['conntrack', conntrack],
+    ['ipvsadm', ipvsadm],
+    ['ipset', ipset],
   ]);
 }
 
@@ -56,5 +61,5 @@ export function kubernetesCommands(): Map<string, Command> {
 
 /** The commands of a simulated host's shell: netfilter tools plus the everyday text tools. */
 export function allCommands(): CommandTable {
-  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands(), ...kubernetesCommands(), ...criCommands()]);
+  return new Map([...textCommands(), ...netfilterCommands(), ...nodeCommands(), ...trafficCommands(), ...dnsCommands(), ...kubernetesCommands(), ...criCommands()]);
 }

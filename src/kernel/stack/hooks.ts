@@ -5,6 +5,7 @@
  * it, and TRACE lines logged for traced packets.
  */
 import { inSubnet } from '../addr.ts';
+import { ipvsHook, IPVS_BEFORE } from '../ipvs/packet.ts';
 import type { CtEntry } from '../conntrack/entry.ts';
 import type { CtPacket } from '../conntrack/tuple.ts';
 import { evalContext, type HostView } from '../netfilter/context.ts';
@@ -18,7 +19,8 @@ import { ipLength, type IpPacket } from '../wire.ts';
 import { nfView, type Skb } from './skb.ts';
 import { stackOf } from './state.ts';
 
-export type HookVerdict = { verdict: 'ACCEPT' } | { verdict: 'DROP' } | { verdict: 'REJECT'; with: string };
+/** STOLEN: IPVS took the packet over (it transmits it itself: see xmitStolen in ip.ts). */
+export type HookVerdict = { verdict: 'ACCEPT' } | { verdict: 'DROP' } | { verdict: 'REJECT'; with: string } | { verdict: 'STOLEN' };
 
 const ACCEPT: HookVerdict = { verdict: 'ACCEPT' };
 
@@ -65,6 +67,10 @@ export function runHook(ns: NetNs, hook: Hook, skb: Skb, env: HookEnv = {}): Hoo
   const view = hostView(ns);
   const st = stackOf(ns);
   for (const table of HOOK_TABLES[hook]) {
+    if (IPVS_BEFORE[hook] === table) {
+      const v = ipvsHook(ns, hook, skb);
+      if (v.verdict !== 'ACCEPT') return v;
+    }
     if (table === 'nat') {
       const v = natHook(ns, hook, skb, env, view);
       if (v.verdict !== 'ACCEPT') return v;
@@ -77,6 +83,10 @@ export function runHook(ns: NetNs, hook: Hook, skb: Skb, env: HookEnv = {}): Hoo
       const v = track(ns, skb);
       if (v.verdict !== 'ACCEPT') return v;
     }
+  }
+  if (IPVS_BEFORE[hook] === 'end') {
+    const v = ipvsHook(ns, hook, skb);
+    if (v.verdict !== 'ACCEPT') return v;
   }
   if (hook === 'POSTROUTING' || hook === 'INPUT') {
     if (skb.ct && typeof skb.ct === 'object' && !skb.ct.entry.status.has('CONFIRMED')) {

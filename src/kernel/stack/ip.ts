@@ -158,6 +158,7 @@ function localDeliver(ns: NetNs, skb: Skb): void {
   skb.outdev = undefined;
   const v = runHook(ns, 'INPUT', skb);
   if (v.verdict === 'REJECT') sendReject(ns, skb, v.with);
+  if (v.verdict === 'STOLEN') xmitStolen(ns, skb);
   if (v.verdict !== 'ACCEPT') return;
   const ip = skb.ip;
   const l4 = ip.l4;
@@ -216,6 +217,7 @@ export function ipLocalOut(ns: NetNs, ip: IpPacket, opts: OutOpts): Errno | unde
     return 'EPERM';
   }
   if (v.verdict === 'DROP') return 'EPERM';
+  if (v.verdict === 'STOLEN') return undefined;
   if (skb.ip.dst !== before.dst || skb.mark !== before.mark) {
     // ip_route_me_harder: NAT or a mark moved the packet; route it again.
     const again = ns.fib.lookup(skb.ip.dst, { oif: opts.oif });
@@ -228,6 +230,22 @@ export function ipLocalOut(ns: NetNs, ip: IpPacket, opts: OutOpts): Errno | unde
   if (ipLength(skb.ip) > (r.route.mtu ?? out.mtu) && skb.ip.df) return 'EMSGSIZE';
   finishOutput(ns, skb, out, localRoute(r) ? skb.ip.dst : r.nexthop);
   return undefined;
+}
+
+/**
+ * ip_vs_nat_xmit: IPVS rewrote a received packet's destination; it leaves like a local packet
+ * (route, LOCAL_OUT, POSTROUTING) keeping its connection, without a TTL decrement.
+ */
+function xmitStolen(ns: NetNs, skb: Skb): void {
+  const r = ns.fib.lookup(skb.ip.dst);
+  if (!r || (r.route.type !== 'unicast' && r.route.type !== 'local')) return;
+  const out = localRoute(r) ? ns.lo() : r.route.dev;
+  if (!out) return;
+  skb.indev = undefined;
+  skb.outdev = out;
+  const v = runHook(ns, 'OUTPUT', skb, { redirectAddr: () => 0x7f000001 });
+  if (v.verdict !== 'ACCEPT') return;
+  finishOutput(ns, skb, out, localRoute(r) ? skb.ip.dst : r.nexthop);
 }
 
 function localRoute(r: FibResult): boolean {

@@ -1,8 +1,11 @@
 /**
- * `-m set --match-set NAME src|dst[,...]`: membership in an ipset. podlab has no ipset model:
- * the set name is not checked against existing sets (the real tool refuses unknown sets) and the
- * match is always false (so `! --match-set` always true).
+ * `-m set --match-set NAME src|dst[,...]`: membership in an ipset of the namespace (the
+ * registry in src/kernel/ipset, found through the namespace's extension state). The set name
+ * is not checked against existing sets when the rule is added (the real tool refuses unknown
+ * sets); a rule naming a missing set never matches.
  */
+import { IpsetRegistry, IPSET_STATE_KEY } from '../../ipset/registry.ts';
+import { setMatches } from '../../ipset/match.ts';
 import { XtError, type XtMatch } from './types.ts';
 import { x6Check } from './xtopt.ts';
 
@@ -76,5 +79,5 @@ export const set: XtMatch<SetData> = {
     if (d.noSubcounters) s += ' ! --update-subcounters';
     return s;
   },
-  match: (d) => d.invert,
+  match: (d, pkt, ctx) => setMatches(ctx.state(IPSET_STATE_KEY, () => new IpsetRegistry()), d.name, d.dirs, pkt) !== d.invert,
 };
