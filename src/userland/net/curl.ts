@@ -11,7 +11,8 @@ import { socketsOf } from '../../kernel/stack/socket.ts';
 import type { TcpConn } from '../../kernel/stack/tcp.ts';
 import { resolvePath } from '../../host/sim/fs.ts';
 import type { CommandContext } from '../command.ts';
-import { block, bytes, ip, resolveHost, text, Timers } from './common.ts';
+import { block, bytes, ip, text, Timers } from './common.ts';
+import { lookupHost } from './resolve.ts';
 import { CurlUsage, parseCurlArgs, parseUrl, writeOut, type CurlOpts, type Url } from './curl-args.ts';
 import { ResponseParser, type HttpResponse } from './http.ts';
 
@@ -63,13 +64,17 @@ export async function curl(ctx: CommandContext): Promise<number> {
   return status;
 }
 
-/** --resolve HOST:PORT:ADDR, then a literal address, then /etc/hosts. */
-function lookup(ctx: CommandContext, o: CurlOpts, url: Url): number | undefined {
+/** --resolve HOST:PORT:ADDR, then getaddrinfo (a literal address, /etc/hosts, DNS). */
+async function lookup(ctx: CommandContext, o: CurlOpts, url: Url): Promise<number | undefined> {
   for (const r of o.resolve) {
     const [h, p, a] = r.split(':');
     if (h === url.host && Number(p) === url.port && parseIPv4(a) !== undefined) return parseIPv4(a);
   }
-  return resolveHost(ctx, url.host);
+  const r = await lookupHost(ctx, url.host);
+  if (r.ok) return r.addrs[0];
+  if (r.error === 'killed') throw new Stopped(0);
+  if (r.error === 'stuck') throw new Stopped(130);
+  return undefined;
 }
 
 async function transfer(ctx: CommandContext, o: CurlOpts, raw: string, n: number): Promise<void> {
@@ -79,7 +84,7 @@ async function transfer(ctx: CommandContext, o: CurlOpts, raw: string, n: number
   const info = (line: string): void => {
     if (o.verbose) ctx.stderr(`* ${line}\n`);
   };
-  const dst = lookup(ctx, o, url);
+  const dst = await lookup(ctx, o, url);
   if (dst === undefined) {
     info(`Could not resolve host: ${url.host}`);
     info(`Closing connection ${n}`);

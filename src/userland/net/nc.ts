@@ -10,7 +10,9 @@ import { socketsOf, type UdpSocket } from '../../kernel/stack/socket.ts';
 import type { TcpConn } from '../../kernel/stack/tcp.ts';
 import { hostNames } from '../names.ts';
 import type { CommandContext } from '../command.ts';
-import { block, bytes, hostName, ip, resolveHost, serviceName, Timers } from './common.ts';
+import { parseIPv4 } from '../../kernel/addr.ts';
+import { block, bytes, hostName, ip, serviceName, Timers } from './common.ts';
+import { GAI_STRERROR, lookupHost } from './resolve.ts';
 import { readwrite, tcpChannel, udpChannel, type Channel, type RwOpts } from './nc-io.ts';
 import { parseLong, parseShort, UsageError } from './opts.ts';
 
@@ -233,17 +235,33 @@ function report(ctx: CommandContext, o: NcOpts, msg: string, addr: number, port:
   ctx.stderr(`${msg} on ${host} ${port}\n`);
 }
 
-function localAddr(ctx: CommandContext, ns: NetNs, host: string | undefined): number {
+/**
+ * getaddrinfo as netcat calls it (AI_NUMERICHOST with -n); `fail` words the error message. A kill
+ * while DNS is waited for ends netcat quietly.
+ */
+async function addrOf(ctx: CommandContext, o: NcOpts, host: string, fail: (err: string) => string): Promise<number> {
+  if (o.numeric) {
+    const a = parseIPv4(host);
+    if (a === undefined) throw new Exit(fail(GAI_STRERROR.NONAME));
+    return a;
+  }
+  const r = await lookupHost(ctx, host);
+  if (r.ok) return r.addrs[0];
+  if (r.error === 'killed') throw new Exit('', 0);
+  if (r.error === 'stuck') throw new Exit('', 130);
+  throw new Exit(fail(GAI_STRERROR[r.error]));
+}
+
+async function localAddr(ctx: CommandContext, o: NcOpts, ns: NetNs, host: string | undefined): Promise<number> {
   if (host === undefined) return 0;
-  const a = resolveHost(ctx, host);
-  if (a === undefined) throw new Exit('nc: getaddrinfo: Name or service not known\n');
+  const a = await addrOf(ctx, o, host, (err) => `nc: getaddrinfo: ${err}\n`);
   if (a !== 0 && !ns.isLocal(a)) throw new Exit(`nc: ${STRERROR.EADDRNOTAVAIL}\n`);
   return a;
 }
 
 async function listen(ctx: CommandContext, o: NcOpts): Promise<number> {
   const ns = ctx.sys.netns();
-  const addr = localAddr(ctx, ns, o.host);
+  const addr = await localAddr(ctx, o, ns, o.host);
   const port = toPort(ctx, o.port!, o.udp);
   return o.udp ? listenUdp(ctx, o, ns, addr, port) : listenTcp(ctx, o, ns, addr, port);
 }
@@ -312,11 +330,10 @@ function udpAnyChannel(s: UdpSocket): Channel {
 }
 
 /** Where the client binds: -s address and -p port. */
-function sourceOf(ctx: CommandContext, o: NcOpts, ns: NetNs): { src?: number; sport?: number } {
+async function sourceOf(ctx: CommandContext, o: NcOpts, ns: NetNs): Promise<{ src?: number; sport?: number }> {
   let src: number | undefined;
   if (o.sourceAddr !== undefined) {
-    src = resolveHost(ctx, o.sourceAddr);
-    if (src === undefined) throw new Exit('nc: getaddrinfo: Name or service not known\n');
+    src = await addrOf(ctx, o, o.sourceAddr, (err) => `nc: getaddrinfo: ${err}\n`);
     if (!ns.isLocal(src)) throw new Exit(`nc: bind failed: ${STRERROR.EADDRNOTAVAIL}\n`);
   }
   const sport = o.sourcePort !== undefined ? toPort(ctx, o.sourcePort, o.udp) : undefined;
@@ -327,9 +344,8 @@ async function client(ctx: CommandContext, o: NcOpts): Promise<number> {
   const ns = ctx.sys.netns();
   const host = o.host!;
   const ports = o.ports.flatMap((p) => portList(ctx, p, o.udp));
-  const dst = resolveHost(ctx, host);
-  if (dst === undefined) throw new Exit(`nc: getaddrinfo for host "${host}" port ${ports[0]}: Name or service not known\n`);
-  const { src, sport } = sourceOf(ctx, o, ns);
+  const dst = await addrOf(ctx, o, host, (err) => `nc: getaddrinfo for host "${host}" port ${ports[0]}: ${err}\n`);
+  const { src, sport } = await sourceOf(ctx, o, ns);
   // Messages name the host as given, with the address beside a name.
   const who = o.numeric || host === ip(dst) ? host : `${host} (${ip(dst)})`;
   let ret = 1;

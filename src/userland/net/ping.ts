@@ -11,7 +11,8 @@ import type { NetNs } from '../../kernel/netns.ts';
 import { socketsOf, type PingMessage } from '../../kernel/stack/socket.ts';
 import { parseInetAton } from '../../kernel/addr.ts';
 import type { CommandContext } from '../command.ts';
-import { block, hostName, ip, killSignal, resolveHost, Timers } from './common.ts';
+import { block, hostName, ip, killSignal, Timers } from './common.ts';
+import { GAI_STRERROR, lookupHost } from './resolve.ts';
 import { parseLong, parseShort, strtodPrefix, UsageError } from './opts.ts';
 import { finishStatus, finishText, formatTime, PingStats } from './ping-stats.ts';
 
@@ -239,16 +240,21 @@ interface Setup {
 }
 
 /** What ping does before its first probe: resolve, bind, and connect a probe socket to find the route. */
-function setup(ctx: CommandContext, o: PingOpts): Setup {
+async function setup(ctx: CommandContext, o: PingOpts): Promise<Setup> {
   const ns = ctx.sys.netns();
   let dst = parseInetAton(o.target);
   let hostname = o.target;
   let numeric = o.numeric;
   if (dst !== undefined) numeric = true;
   else {
-    dst = resolveHost(ctx, o.target);
-    if (dst === undefined) throw new Fatal(`ping: ${o.target}: Name or service not known\n`, 2);
-    hostname = hostName(ctx, dst) ?? o.target;
+    const r = await lookupHost(ctx, o.target);
+    if (!r.ok) {
+      if (r.error === 'killed' || r.error === 'stuck') throw new Fatal('', r.error === 'killed' ? 0 : 130);
+      throw new Fatal(`ping: ${o.target}: ${GAI_STRERROR[r.error]}\n`, 2);
+    }
+    dst = r.addrs[0];
+    // AI_CANONNAME: /etc/hosts' official name, or the name DNS answered for.
+    hostname = hostName(ctx, dst) ?? r.canonical;
   }
   let oif: Link | undefined;
   if (o.device !== undefined) {
@@ -284,7 +290,7 @@ export async function ping(ctx: CommandContext): Promise<number> {
   let s: Setup;
   try {
     o = parseArgs(ctx);
-    s = setup(ctx, o);
+    s = await setup(ctx, o);
   } catch (e) {
     if (!(e instanceof Fatal)) throw e;
     if (e.toStdout) ctx.stdout(e.message);
