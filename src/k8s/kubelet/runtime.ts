@@ -278,8 +278,9 @@ export class ContainerRuntime {
     const c = this.container(id);
     const sb = c && this.sandbox(c.sandboxId);
     if (!c || !sb || c.state !== 'CONTAINER_RUNNING') throw new Error(`container ${id} is not running`);
+    // An exec'd process gets the container's environment (the OCI process spec's env).
     const proc = await this.host.spawn({
-      argv, files: io.files, stdin: io.stdin ?? '', stdout: io.stdout, stderr: io.stderr, foreground: true,
+      argv, files: io.files, env: c.env ?? {}, stdin: io.stdin ?? '', stdout: io.stdout, stderr: io.stderr, foreground: true,
       ...(sb.netns ? { netns: sb.netns, hostname: sb.hostname } : {}),
       ...(this.api ? { api: this.api } : {}),
     });
