@@ -30,11 +30,9 @@ export function serveDns(ns: NetNs, plugin: KubernetesPlugin, port = 53): Runnin
     for (let d = await udp.inbox.next(); d; d = await udp.inbox.next()) {
       const reply = respond(plugin, Buffer.from(d.data), { tcp: false });
       if (!reply) continue;
-      // CoreDNS answers from the address it was asked on (IP_PKTINFO); the model's datagrams do
-      // not carry it, so the route's own source stands in (127.0.0.1 over lo, the pod IP otherwise).
-      udp.laddr = replySource(ns, d.src);
-      udp.send(new Uint8Array(reply), d.src, d.sport);
-      udp.laddr = 0;
+      // CoreDNS answers from the address it was asked on (IP_PKTINFO): the client's connected
+      // socket takes nothing from any other.
+      udp.send(new Uint8Array(reply), d.src, d.sport, { src: d.dst });
     }
   })();
 
@@ -52,12 +50,6 @@ export function serveDns(ns: NetNs, plugin: KubernetesPlugin, port = 53): Runnin
       for (const c of conns) c.close();
     },
   };
-}
-
-function replySource(ns: NetNs, dst: number): number {
-  const route = ns.fib.lookup(dst)?.route;
-  if (!route) return 0;
-  return route.prefsrc ?? (route.type === 'local' ? dst : (ns.selectSource(route.dev, dst) ?? 0));
 }
 
 async function serveConn(c: TcpConn, plugin: KubernetesPlugin): Promise<void> {

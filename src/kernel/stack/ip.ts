@@ -6,7 +6,7 @@
  * ICMP errors and REJECT's answers are built here and sent as locally generated packets.
  */
 import type { Errno } from '../errno.ts';
-import type { FibResult } from '../fib.ts';
+import { FIB_PROPS, type FibResult } from '../fib.ts';
 import type { Link } from '../link.ts';
 import { BROADCAST_MAC, isMulticastMac } from '../mac.ts';
 import type { NetNs } from '../netns.ts';
@@ -205,9 +205,8 @@ export interface OutOpts {
 export function ipLocalOut(ns: NetNs, ip: IpPacket, opts: OutOpts): Errno | undefined {
   let r = ns.fib.lookup(ip.dst, { oif: opts.oif });
   if (!r) return 'ENETUNREACH';
-  if (r.route.type === 'unreachable') return 'EHOSTUNREACH';
-  if (r.route.type === 'prohibit') return 'EACCES';
-  if (r.route.type === 'blackhole') return 'EINVAL';
+  const unroutable = FIB_PROPS[r.route.type].error;
+  if (unroutable) return unroutable;
   const skb = newSkb(ip, { mark: opts.mark ?? 0, uid: opts.uid });
   skb.outdev = localRoute(r) ? ns.lo() : r.route.dev;
   const before = { dst: ip.dst, mark: skb.mark };
@@ -230,6 +229,30 @@ export function ipLocalOut(ns: NetNs, ip: IpPacket, opts: OutOpts): Errno | unde
   if (ipLength(skb.ip) > (r.route.mtu ?? out.mtu) && skb.ip.df) return 'EMSGSIZE';
   finishOutput(ns, skb, out, localRoute(r) ? skb.ip.dst : r.nexthop);
   return undefined;
+}
+
+/**
+ * ip_route_output_key as a socket asks it before sending or connecting: the route to `dst` and
+ * the source address the packet takes, or the errno the caller sees. A given `saddr` (bound
+ * address, IP_PKTINFO) must be one of ours. Without one, a local route gives its preferred
+ * source or the destination itself (127.0.0.5 is answered from 127.0.0.1, a secondary address
+ * from its primary); any other route gives fib_result_prefsrc: its `src`, else the device's
+ * address within the route's scope, on the gateway's subnet when there is one. 0 when the
+ * namespace has no usable address.
+ */
+export function routeOutput(ns: NetNs, dst: number, saddr = 0, oif?: Link): { route: FibResult; src: number } | Errno {
+  if (saddr) {
+    if (saddr >>> 28 === 0xe || saddr === 0xffffffff) return 'EINVAL';
+    if (!ns.isLocal(saddr)) return 'ENETUNREACH';
+  }
+  const r = ns.fib.lookup(dst, { oif });
+  if (!r) return 'ENETUNREACH';
+  const unroutable = FIB_PROPS[r.route.type].error;
+  if (unroutable) return unroutable;
+  if (saddr) return { route: r, src: saddr };
+  const rt = r.route;
+  const src = rt.type === 'local' ? (rt.prefsrc ?? dst) : (rt.prefsrc ?? ns.selectSource(rt.dev, rt.gateway ?? 0, rt.scope));
+  return { route: r, src: src ?? 0 };
 }
 
 /**

@@ -8,15 +8,25 @@ import { KernelError, type Errno } from '../errno.ts';
 import type { Link } from '../link.ts';
 import type { NetNs } from '../netns.ts';
 import { ICMP_ECHO, ICMP_ECHOREPLY, type IcmpMsg, type IpPacket } from '../wire.ts';
-import { ipLocalOut, nextId } from './ip.ts';
+import { ipLocalOut, nextId, routeOutput } from './ip.ts';
 import type { Skb } from './skb.ts';
 import { stackOf } from './state.ts';
-import { TcpConn, TcpListener, tcpDemux } from './tcp.ts';
+import { TcpConn, TcpListener, tcpDemux, type ConnectOpts } from './tcp.ts';
 
 export interface Datagram {
   data: Uint8Array;
   src: number;
   sport: number;
+  /**
+   * The address it was sent to (IP_PKTINFO's ipi_addr): a server bound to 0.0.0.0 answers from
+   * it, since a client's connected socket takes replies only from the address it asked.
+   */
+  dst: number;
+}
+
+/** What recvmsg(2) reports instead of data: the error an ICMP message left on the socket. */
+export interface SocketError {
+  error: Errno;
 }
 
 /** A message for a ping socket: an echo reply, or an error quoting one of its requests. */
@@ -28,28 +38,55 @@ export interface PingMessage {
   len: number;
 }
 
+interface Waiter<T> {
+  resolve: (v: T | undefined) => void;
+  /** Something that ends the wait before any item, checked again at each wake(). */
+  preempt?: () => T | undefined;
+}
+
 /** A queue with promise-based receive, woken as data arrives. */
 export class Inbox<T> {
   private items: T[] = [];
-  private waiters: ((v: T | undefined) => void)[] = [];
+  private waiters: Waiter<unknown>[] = [];
   closed = false;
 
   push(v: T): void {
     const w = this.waiters.shift();
-    if (w) w(v);
+    if (w) w.resolve(v);
     else this.items.push(v);
   }
 
   /** Next item; undefined once closed and drained. */
   next(): Promise<T | undefined> {
+    return this.nextOr(() => undefined);
+  }
+
+  /**
+   * Like next(), but `preempt` comes first: asked now and at every wake(), whatever it returns
+   * (other than undefined) ends the wait instead of an item — a socket's pending error is
+   * reported before its queued data. A wait stays one waiter, so no item is ever lost to it.
+   */
+  nextOr<U>(preempt: () => U | undefined): Promise<T | U | undefined> {
+    const first = preempt();
+    if (first !== undefined) return Promise.resolve(first);
     if (this.items.length) return Promise.resolve(this.items.shift());
     if (this.closed) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.waiters.push({ resolve, preempt } as Waiter<unknown>));
+  }
+
+  /** Something other than an item arrived: waiters whose preempt now has a value get it. */
+  wake(): void {
+    for (const w of [...this.waiters]) {
+      const v = w.preempt?.();
+      if (v === undefined) continue;
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(v);
+    }
   }
 
   close(): void {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) w(undefined);
+    for (const w of this.waiters.splice(0)) w.resolve(undefined);
   }
 
   get size(): number {
@@ -59,8 +96,12 @@ export class Inbox<T> {
 
 export class UdpSocket {
   readonly inbox = new Inbox<Datagram>();
-  /** Errors reported by ICMP for a connected socket (ECONNREFUSED...), read by the next recv/send. */
-  errors: Errno[] = [];
+  /**
+   * Errors ICMP reported for a connected socket (ECONNREFUSED...), oldest first; recv() returns
+   * them before data. Added through reportError() so that a waiting recv() wakes.
+   */
+  readonly errors: Errno[] = [];
+  /** The peer of a connected socket: only its datagrams arrive, and its ICMP errors are reported. */
   remote?: { addr: number; port: number };
 
   constructor(
@@ -69,11 +110,42 @@ export class UdpSocket {
     public lport: number,
   ) {}
 
-  send(data: Uint8Array, dst: number, dport: number, opts: { ttl?: number } = {}): Errno | undefined {
+  /**
+   * connect(2) (ip4_datagram_connect): the route to the peer must exist, and an unbound socket
+   * takes that route's source address for good, as getsockname() then shows.
+   */
+  connect(addr: number, port: number): Errno | undefined {
+    const out = routeOutput(this.table.ns, addr, this.laddr);
+    if (typeof out === 'string') return out;
+    this.laddr = out.src;
+    this.remote = { addr, port };
+    return undefined;
+  }
+
+  /**
+   * sendto(2). The source is `opts.src` (IP_PKTINFO's ipi_spec_dst, how a server answers from the
+   * address it was asked on), else the bound address, else the route's for this datagram.
+   */
+  send(data: Uint8Array, dst: number, dport: number, opts: { ttl?: number; src?: number } = {}): Errno | undefined {
     const ns = this.table.ns;
-    const src = this.laddr || ns.selectSource(ns.fib.lookup(dst)?.route.dev, dst) || 0;
-    if (!this.lport) this.lport = this.table.ephemeral(17, src, dst, dport);
-    return ipLocalOut(ns, { src, dst, proto: 17, ttl: opts.ttl ?? 64, id: nextId(ns), df: true, tos: 0, l4: { kind: 'udp', sport: this.lport, dport, data } }, {});
+    const out = routeOutput(ns, dst, opts.src ?? this.laddr);
+    if (typeof out === 'string') return out;
+    if (!this.lport) this.lport = this.table.ephemeral(17, out.src, dst, dport);
+    return ipLocalOut(ns, { src: out.src, dst, proto: 17, ttl: opts.ttl ?? 64, id: nextId(ns), df: true, tos: 0, l4: { kind: 'udp', sport: this.lport, dport, data } }, {});
+  }
+
+  /** recvmsg(2): a pending error first (sock_error), else the next datagram; undefined once closed. */
+  recv(): Promise<Datagram | SocketError | undefined> {
+    return this.inbox.nextOr<SocketError>(() => {
+      const error = this.errors.shift();
+      return error && { error };
+    });
+  }
+
+  /** An ICMP error for a connected socket (sk_err plus sk_error_report): a blocked recv() returns it. */
+  reportError(err: Errno): void {
+    this.errors.push(err);
+    this.inbox.wake();
   }
 
   close(): void {
@@ -138,7 +210,8 @@ export class SocketTable {
     return l;
   }
 
-  tcpConnect(dst: number, dport: number, opts: { src?: number; sport?: number; oif?: Link } = {}): Promise<TcpConn> {
+  /** connect(2) for TCP; see TcpConn.connect (`signal` lets the caller give up on it). */
+  tcpConnect(dst: number, dport: number, opts: ConnectOpts = {}): Promise<TcpConn> {
     return TcpConn.connect(this, dst, dport, opts);
   }
 
@@ -173,7 +246,7 @@ export class SocketTable {
       if (!best || (s.laddr && !best.laddr) || (s.remote && !best.remote)) best = s;
     }
     if (!best) return false;
-    best.inbox.push({ data: u.data, src: ip.src, sport: u.sport });
+    best.inbox.push({ data: u.data, src: ip.src, sport: u.sport, dst: ip.dst });
     return true;
   }
 
@@ -199,7 +272,7 @@ export class SocketTable {
     }
     const err = icmpErrno(m);
     if (ql4.kind === 'udp') {
-      for (const s of this.udp) if (s.lport === ql4.sport && s.remote && s.remote.addr === q.dst && s.remote.port === ql4.dport && err) s.errors.push(err);
+      for (const s of this.udp) if (s.lport === ql4.sport && s.remote && s.remote.addr === q.dst && s.remote.port === ql4.dport && err) s.reportError(err);
       return;
     }
     if (ql4.kind === 'tcp' && err) {

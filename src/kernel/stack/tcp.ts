@@ -9,7 +9,7 @@ import { KernelError, type Errno } from '../errno.ts';
 import type { TimerHandle } from '../clock.ts';
 import type { Link } from '../link.ts';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type IpPacket, type TcpOptions, type TcpSegment } from '../wire.ts';
-import { ipLocalOut, nextId } from './ip.ts';
+import { ipLocalOut, nextId, routeOutput } from './ip.ts';
 import type { Skb } from './skb.ts';
 import { Inbox, type SocketTable } from './socket.ts';
 
@@ -28,6 +28,14 @@ interface Unacked {
   seq: number;
   flags: number;
   data: Uint8Array;
+}
+
+/** What connect(2) may be given besides the peer: a bound address and port, a device, a way to give up. */
+export interface ConnectOpts {
+  src?: number;
+  sport?: number;
+  oif?: Link;
+  signal?: AbortSignal;
 }
 
 const seqAfter = (a: number, b: number): boolean => ((a - b) | 0) > 0;
@@ -91,18 +99,33 @@ export class TcpConn {
     this.mss = (dev && dev.kind !== 'loopback' ? dev.mtu : 65536) - 40;
   }
 
-  /** connect(2): resolves when established; rejects with ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH... */
-  static connect(table: SocketTable, dst: number, dport: number, opts: { src?: number; sport?: number; oif?: Link }): Promise<TcpConn> {
-    const ns = table.ns;
-    const r = ns.fib.lookup(dst, { oif: opts.oif });
-    if (!r) return Promise.reject(new KernelError('ENETUNREACH'));
-    const src = opts.src ?? r.route.prefsrc ?? (r.route.type === 'local' ? dst : ns.selectSource(r.route.dev, dst));
-    if (src === undefined) return Promise.reject(new KernelError('EADDRNOTAVAIL'));
-    const sport = opts.sport ?? table.ephemeral(6, src, dst, dport);
-    const c = new TcpConn(table, src, sport, dst, dport, opts.oif);
+  /**
+   * connect(2): resolves when established; rejects with ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...
+   * `signal` is the caller giving up first (its own timeout, a kill): the half-open connection
+   * is closed as close(2) closes a SYN_SENT socket, leaving nothing in the table, and the
+   * promise rejects with the signal's reason.
+   */
+  static connect(table: SocketTable, dst: number, dport: number, opts: ConnectOpts): Promise<TcpConn> {
+    const { signal } = opts;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const out = routeOutput(table.ns, dst, opts.src, opts.oif);
+    if (typeof out === 'string') return Promise.reject(new KernelError(out));
+    if (!out.src) return Promise.reject(new KernelError('EADDRNOTAVAIL'));
+    const sport = opts.sport ?? table.ephemeral(6, out.src, dst, dport);
+    const c = new TcpConn(table, out.src, sport, dst, dport, opts.oif);
     table.conns.add(c);
     return new Promise((resolve, reject) => {
-      c.onEstablished = (e) => (e ? reject(new KernelError(e)) : resolve(c));
+      const giveUp = (): void => {
+        c.onEstablished = undefined;
+        c.destroy();
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
+      c.onEstablished = (e) => {
+        signal?.removeEventListener('abort', giveUp);
+        if (e) reject(new KernelError(e));
+        else resolve(c);
+      };
       c.state = 'SYN_SENT';
       // connect() holds the socket while it sends the SYN: an ICMP error that comes back
       // meanwhile (REJECT in OUTPUT, delivered over lo) is only a soft error.

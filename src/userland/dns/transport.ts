@@ -12,19 +12,6 @@ import { timer } from '../net/common.ts';
 
 export type Exchange = { kind: 'reply'; msgs: Buffer[] } | { kind: 'timeout'; msgs: Buffer[] } | { kind: 'error'; errno: Errno };
 
-/**
- * The model's UDP socket queues ICMP errors without waking a reader; this list does, so a
- * refusal ends the wait at once as recvmsg's ECONNREFUSED would.
- */
-class WakingErrors extends Array<Errno> {
-  wake?: () => void;
-  override push(...items: Errno[]): number {
-    const n = super.push(...items);
-    this.wake?.();
-    return n;
-  }
-}
-
 const idOf = (b: Buffer): number => (b.length >= 2 ? b.readUInt16BE(0) : -1);
 
 /**
@@ -32,15 +19,11 @@ const idOf = (b: Buffer): number => (b.length >= 2 ? b.readUInt16BE(0) : -1);
  * until all came or `timeoutMs` passed (resolv's send_dg: A and AAAA on one socket).
  */
 export async function udpExchange(ns: NetNs, server: number, port: number, queries: Buffer[], timeoutMs: number): Promise<Exchange> {
-  // connect(2) on a UDP socket picks the source from the route (a local route's own address first).
-  const route = ns.fib.lookup(server)?.route;
-  if (!route) return { kind: 'error', errno: 'ENETUNREACH' };
-  const src = route.prefsrc ?? (route.type === 'local' ? server : ns.selectSource(route.dev, server)) ?? 0;
-  const sock = socketsOf(ns).udpBind(src, 0);
-  sock.remote = { addr: server, port };
-  const errors = new WakingErrors();
-  sock.errors = errors;
+  const sock = socketsOf(ns).udpBind(0, 0);
   try {
+    // connect(2) fails at once without a route (dig's "UDP setup ... failed").
+    const unroutable = sock.connect(server, port);
+    if (unroutable) return { kind: 'error', errno: unroutable };
     for (const q of queries) {
       const err = sock.send(new Uint8Array(q), server, port);
       if (err) return { kind: 'error', errno: err };
@@ -49,15 +32,15 @@ export async function udpExchange(ns: NetNs, server: number, port: number, queri
     const got: Buffer[] = [];
     const deadline = timer(ns, timeoutMs);
     const expired = deadline.promise.then(() => 'expired' as const);
-    const failed = new Promise<'failed'>((resolve) => (errors.wake = () => resolve('failed')));
     // One receive stays pending across turns: a waiter left behind would swallow a datagram.
-    let next = sock.inbox.next();
+    let next = sock.recv();
     try {
       while (want.size) {
-        const d = errors.length ? 'failed' : await Promise.race([next, failed, expired]);
-        if (d === 'failed') return { kind: 'error', errno: errors.shift()! };
+        const d = await Promise.race([next, expired]);
         if (d === 'expired' || d === undefined) return { kind: 'timeout', msgs: got };
-        next = sock.inbox.next();
+        // ECONNREFUSED (an ICMP port unreachable) ends the exchange as soon as it arrives.
+        if ('error' in d) return { kind: 'error', errno: d.error };
+        next = sock.recv();
         const b = Buffer.from(d.data);
         if (want.delete(idOf(b))) got.push(b);
       }
@@ -73,11 +56,16 @@ export async function udpExchange(ns: NetNs, server: number, port: number, queri
 /** One query over TCP: connect, send it framed, read the framed reply. */
 export async function tcpExchange(ns: NetNs, server: number, port: number, query: Buffer, timeoutMs: number): Promise<Exchange> {
   const deadline = timer(ns, timeoutMs);
+  // At the deadline a connect still pending is given up, and its socket closed with it.
+  const giveUp = new AbortController();
+  void deadline.promise.then(() => giveUp.abort());
   let conn: TcpConn | undefined;
   try {
-    const c = await Promise.race([socketsOf(ns).tcpConnect(server, port).then((x) => ({ conn: x }), (e: unknown) => ({ error: e })), deadline.promise.then(() => null)]);
-    if (!c) return { kind: 'timeout', msgs: [] };
+    const c = await socketsOf(ns)
+      .tcpConnect(server, port, { signal: giveUp.signal })
+      .then((x) => ({ conn: x }), (e: unknown) => ({ error: e }));
     if ('error' in c) {
+      if (giveUp.signal.aborted) return { kind: 'timeout', msgs: [] };
       const errno = (c.error as { errno?: Errno }).errno;
       return { kind: 'error', errno: errno ?? 'ECONNREFUSED' };
     }
