@@ -20,13 +20,18 @@ export function goStatusText(code: number): string {
   return STATUS_TEXT[code] ?? `status code ${code}`;
 }
 
+/** The bytes http.DetectContentType's text signature rejects (controls but TAB, LF, FF, CR, ESC). */
+function isBinaryByte(b: number): boolean {
+  return b < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d, 0x1b].includes(b);
+}
+
 /** http.DetectContentType for the bodies these servers write: HTML, text or binary. */
 export function sniffContentType(body: string): string {
-  const t = body.replace(/^[\t\n\x0c\r ]+/, '').toLowerCase();
+  const t = body.trimStart().toLowerCase();
   if (/^<(!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--)[ >]/.test(t)) return 'text/html; charset=utf-8';
   if (t.startsWith('<?xml')) return 'text/xml; charset=utf-8';
-  // Control bytes other than whitespace make Go call it binary.
-  return /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]/.test(body) ? 'application/octet-stream' : 'text/plain; charset=utf-8';
+  // Control bytes other than whitespace and ESC make Go call it binary.
+  return [...body].some((c) => isBinaryByte(c.charCodeAt(0))) ? 'application/octet-stream' : 'text/plain; charset=utf-8';
 }
 
 export interface GoResponse {
@@ -61,4 +66,27 @@ export const GO_BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/pl
 /** `r.RemoteAddr` / a UDP peer as Go prints it: `10.0.0.1:43210`. */
 export function hostPort(addr: string, port: number): string {
   return `${addr}:${port}`;
+}
+
+/** encoding/json's string escaping: HTML-safe (<, >, & as \u00XX), \u2028/\u2029, other controls as \u00XX. */
+function goJsonString(s: string): string {
+  const esc: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  let out = '';
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    out += esc[c] ?? (code < 0x20 || '<>&\u2028\u2029'.includes(c) ? `\\u${code.toString(16).padStart(4, '0')}` : c);
+  }
+  return `"${out}"`;
+}
+
+/** json.Marshal of a map of strings or string lists: keys sorted, no spaces. */
+export function goJson(m: Record<string, string | string[]>): string {
+  const keys = Object.keys(m).sort();
+  const val = (v: string | string[]): string => (Array.isArray(v) ? `[${v.map(goJsonString).join(',')}]` : goJsonString(v));
+  return `{${keys.map((k) => `${goJsonString(k)}:${val(m[k])}`).join(',')}}`;
+}
+
+/** fmt's %s of a map[string]string: `map[error:exit status 1 output:hi]`, keys sorted. */
+export function goMapString(m: Record<string, string>): string {
+  return `map[${Object.keys(m).sort().map((k) => `${k}:${m[k]}`).join(' ')}]`;
 }

@@ -24,6 +24,23 @@ export interface HttpEchoOptions {
   version: string;
 }
 
+/** Parses http-echo's flags (`-text=hello`, `--text hello`, `-listen=:8080`). */
+export function parseHttpEchoArgs(args: string[]): HttpEchoOptions {
+  const o: HttpEchoOptions = { listen: ':5678', text: '', status: 200, version: '1.0.0' };
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--?([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`http-echo: unexpected argument ${args[i]}`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined) throw new Error(`flag needs an argument: -${m[1]}`);
+    if (m[1] === 'listen') o.listen = value;
+    else if (m[1] === 'text') o.text = value;
+    else if (m[1] === 'status-code') o.status = Number(value);
+    else throw new Error(`flag provided but not defined: -${m[1]}`);
+  }
+  if (!o.text) throw new Error('Missing -text option!');
+  return o;
+}
+
 export interface Program {
   /** The address and port it listens on. */
   addr: number;

@@ -38,7 +38,7 @@ export interface HttpServerOptions {
 export interface HttpServer {
   readonly addr: number;
   readonly port: number;
-  /** Closes the listener and resets open connections (the process died). */
+  /** Closes the listener and its connections, as the kernel does when the process dies. */
   stop(): void;
 }
 
@@ -103,7 +103,7 @@ export function serveHttp(ns: NetNs, o: HttpServerOptions): HttpServer {
     stop() {
       stopped = true;
       listener.close();
-      for (const c of conns) c.abort();
+      for (const c of conns) c.close();
     },
   };
 }

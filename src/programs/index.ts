@@ -1,19 +1,18 @@
 /**
- * The programs pods run, as commands a host's process table starts: the pause process, the
- * servers of the images podlab knows (http-echo, ...), each a Command that runs until its
- * signal aborts. Images map to them in images.ts.
+ * The programs pods run, as commands a host's process table starts by the basename of a
+ * container's argv[0]: the pause process, the servers of the images podlab knows (http-echo,
+ * agnhost, nginx, the Node hello apps), the images' entrypoint scripts, and `generic` for
+ * unknown images. Each is a Command that runs until its signal aborts; images map to them in
+ * images.ts.
  */
 import type { Command } from '../userland/command.ts';
-import { startHttpEcho } from './http-echo.ts';
-
-/** Runs until the process is killed. */
-function untilKilled(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!signal) return;
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-}
+import { agnhost } from './agnhost.ts';
+import { curlEntrypoint, dockerEntrypoint } from './entrypoints.ts';
+import { generic } from './generic.ts';
+import { httpEcho } from './http-echo.ts';
+import { nginx } from './nginx.ts';
+import { node, npm } from './node.ts';
+import { untilKilled } from './runtime.ts';
 
 /** `/pause`: holds the pod's namespaces and does nothing else. */
 export const pause: Command = async (ctx) => {
@@ -21,25 +20,40 @@ export const pause: Command = async (ctx) => {
   return 0;
 };
 
-/** `/http-echo -text=... [-listen=:5678]`: see http-echo.ts. */
-export const httpEcho: Command = async (ctx) => {
-  let server;
-  try {
-    server = startHttpEcho(ctx.sys.netns(), ctx.argv.slice(1));
-  } catch (e) {
-    ctx.stderr(`${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
-  for (const line of server.log) ctx.stdout(line + '\n');
-  await untilKilled(ctx.signal);
-  server.stop();
-  return 0;
-};
+/**
+ * Programs that podlab's shell provides as builtins (sh, bash, sleep), under the absolute paths
+ * images name them by (`/bin/sh -c ...`, `/bin/sleep 3600`): the shell matches builtins by bare
+ * name only, so the table finds the path by basename and hands over to the builtin. zsh
+ * (netshoot's CMD) is the same shell.
+ */
+function viaBuiltin(name: string): Command {
+  return (ctx) => {
+    if (!ctx.exec) {
+      ctx.stderr(`${ctx.argv[0]}: not found\n`);
+      return 127;
+    }
+    return ctx.exec([name, ...ctx.argv.slice(1)]);
+  };
+}
+
+export { httpEcho };
 
 /** Every program by the name a container's argv[0] has (its basename). */
 export function programCommands(): Map<string, Command> {
   return new Map<string, Command>([
     ['pause', pause],
     ['http-echo', httpEcho],
+    ['agnhost', agnhost],
+    ['agnhost-2', agnhost],
+    ['nginx', nginx],
+    ['node', node],
+    ['npm', npm],
+    ['generic', generic],
+    ['entrypoint.sh', curlEntrypoint],
+    ['docker-entrypoint.sh', dockerEntrypoint],
+    ['sh', viaBuiltin('sh')],
+    ['bash', viaBuiltin('bash')],
+    ['zsh', viaBuiltin('sh')],
+    ['sleep', viaBuiltin('sleep')],
   ]);
 }

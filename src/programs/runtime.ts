@@ -3,6 +3,7 @@
  * process sees (its pod's UTS name), a clock, Go's log prefix, and `exec` as the images'
  * entrypoint scripts do it.
  */
+import type { Process } from '../kernel/machine.ts';
 import type { CommandContext } from '../userland/command.ts';
 
 /** Resolves when the process is killed (never, for a foreground run without a signal). */
@@ -41,4 +42,17 @@ export async function execInto(ctx: CommandContext, argv: string[]): Promise<num
     return 127;
   }
   return ctx.exec(argv);
+}
+
+/**
+ * The process-table entry of the running program, for programs that retitle themselves (nginx)
+ * or show children: the newest process in this namespace whose argv is this program's. The
+ * Command contract does not pass a pid, and a namespace rarely runs two identical argvs.
+ */
+export function ownProcess(ctx: CommandContext): Process | undefined {
+  let best: Process | undefined;
+  for (const p of ctx.sys.machine().procs.values()) {
+    if (p.netns === ctx.sys.netns() && p.argv.length === ctx.argv.length && p.argv.every((a, i) => a === ctx.argv[i]) && (!best || p.pid > best.pid)) best = p;
+  }
+  return best;
 }

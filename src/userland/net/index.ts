@@ -1,9 +1,10 @@
-/** Registers the traffic tools (ping, nc, curl, tcpdump) under the names a shell looks up. */
+/** Registers the traffic tools (ping, nc, curl, wget, tcpdump) under the names a shell looks up. */
 import type { Command } from '../command.ts';
 import { curl } from './curl.ts';
 import { nc } from './nc.ts';
 import { ping } from './ping.ts';
 import { tcpdump } from './tcpdump.ts';
+import { wget } from './wget.ts';
 
 export function trafficCommands(): Map<string, Command> {
   return new Map<string, Command>([
@@ -11,6 +12,7 @@ export function trafficCommands(): Map<string, Command> {
     ['nc', nc],
     ['netcat', nc],
     ['curl', curl],
+    ['wget', wget],
     ['tcpdump', tcpdump],
   ]);
 }
