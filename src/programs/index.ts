@@ -20,21 +20,8 @@ export const pause: Command = async (ctx) => {
   return 0;
 };
 
-/**
- * Programs that podlab's shell provides as builtins (sh, bash, sleep), under the absolute paths
- * images name them by (`/bin/sh -c ...`, `/bin/sleep 3600`): the shell matches builtins by bare
- * name only, so the table finds the path by basename and hands over to the builtin. zsh
- * (netshoot's CMD) is the same shell.
- */
-function viaBuiltin(name: string): Command {
-  return (ctx) => {
-    if (!ctx.exec) {
-      ctx.stderr(`${ctx.argv[0]}: not found\n`);
-      return 127;
-    }
-    return ctx.exec([name, ...ctx.argv.slice(1)]);
-  };
-}
+/** zsh (netshoot's CMD) runs as podlab's shell. */
+const zsh: Command = (ctx) => (ctx.exec ? ctx.exec(['sh', ...ctx.argv.slice(1)]) : 127);
 
 export { httpEcho };
 
@@ -51,9 +38,6 @@ export function programCommands(): Map<string, Command> {
     ['generic', generic],
     ['entrypoint.sh', curlEntrypoint],
     ['docker-entrypoint.sh', dockerEntrypoint],
-    ['sh', viaBuiltin('sh')],
-    ['bash', viaBuiltin('bash')],
-    ['zsh', viaBuiltin('sh')],
-    ['sleep', viaBuiltin('sleep')],
+    ['zsh', zsh],
   ]);
 }

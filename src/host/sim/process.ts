@@ -26,7 +26,7 @@ export interface ProgramEnv {
 }
 
 /** Whether `prog` would be found: a table command or program-like builtin by basename, or a file. */
-export function programExists(env: ProgramEnv, prog: string): boolean {
+export function programExists(env: Pick<ProgramEnv, 'commands' | 'fs'>, prog: string): boolean {
   const base = prog.slice(prog.lastIndexOf('/') + 1);
   if (env.commands.has(base)) return true;
   if (BUILTINS.has(base) && REAPS_JOBS.has(base) && base !== 'wait') return true;

@@ -6,7 +6,7 @@ import type { Command, CommandContext, System } from '../command.ts';
 import { resolvePath } from '../../host/sim/fs.ts';
 import type { FunctionDef } from './ast.ts';
 import { restoreVar } from './arrays.ts';
-import { BUILTINS, REAPS_JOBS } from './builtins.ts';
+import { BUILTINS, REAPS_JOBS, type Builtin } from './builtins.ts';
 import { backgroundSystem } from './jobs.ts';
 import {
   defaultFlags, Input, ReturnSignal, shellError, subshellState,
@@ -81,7 +81,7 @@ export async function runArgv(argv: string[], assigned: [string, string][], stat
   const name = argv[0];
   const fn = opts.functions ? state.functions.get(name) : undefined;
   if (fn) return withTempVars(state, assigned, () => callFunction(fn, argv, state, io, run));
-  const builtin = BUILTINS.get(name);
+  const builtin = BUILTINS.get(name) ?? programBuiltinAt(name, state);
   if (builtin) {
     // The builtins that reap jobs are the ones that are programs on a real system (sleep, cat, sh).
     const ended = REAPS_JOBS.has(name) && name !== 'wait' ? state.onProgram?.(argv) : undefined;
@@ -115,6 +115,19 @@ export async function runArgv(argv: string[], assigned: [string, string][], stat
   }
   if (!opts.quiet) shellError(state, io.stderr, `${name}: command not found`);
   return 127;
+}
+
+/**
+ * The builtins that stand for programs (sleep, sh, cat, ...) also answer to a path where a real
+ * system keeps them (`/bin/sh -c ...`, `/usr/bin/sleep 3600` in a container's command), unless
+ * a file exists there.
+ */
+function programBuiltinAt(name: string, state: ShellState): Builtin | undefined {
+  if (!name.includes('/')) return undefined;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  if (!REAPS_JOBS.has(base) || base === 'wait' || !/^\/(usr\/)?s?bin\//.test(name)) return undefined;
+  if (state.fs.read(resolvePath(state.cwd, name)) !== undefined) return undefined;
+  return BUILTINS.get(base);
 }
 
 async function runTableCommand(command: Command, name: string, ctx: CommandContext, io: Io): Promise<number> {
