@@ -99,3 +99,14 @@ export function isServiceChainName(chain: string): boolean {
 export function joinHostPort(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
+
+/** Whether `version` (`v1.16.3`) is older than major.minor; absent means current. */
+export function versionBefore(version: string | undefined, major: number, minor: number): boolean {
+  const m = version ? /^v?(\d+)\.(\d+)/.exec(version) : null;
+  return m ? +m[1] < major || (+m[1] === major && +m[2] < minor) : false;
+}
+
+/** How a kube-proxy of `version` names service ports (before 1.19 an unnamed port kept its colon). */
+export function nameStyle(version: string | undefined): NameStyle {
+  return { legacyColon: versionBefore(version, 1, 19) };
+}

@@ -8,7 +8,8 @@
  */
 import type { KObject } from '../api/object.ts';
 import { endpointsFromSlices, sliceServiceKey, type EndpointInfo } from './endpoints.ts';
-import { serviceKey, servicePortKey, type NameStyle } from './names.ts';
+import { nameStyle, serviceKey, servicePortKey, type NameStyle } from './names.ts';
+import type { ProxierConfig } from './types.ts';
 import { servicePortsOf, type ServicePortInfo } from './serviceport.ts';
 
 /** Objects kube-proxy's informers never deliver (another proxy owns them, or they are headless). */
@@ -153,4 +154,51 @@ function detectStaleConntrack(before: Map<string, EndpointInfo[]>, after: Map<st
     const hadServing = (before.get(port) ?? []).some((ep) => ep.serving);
     if (!hadServing && eps.some((ep) => ep.serving)) result.newlyActiveUDPServices.push(port);
   }
+}
+
+/**
+ * What every proxier's handlers do: record the change in a ProxyState. A mode extends this and
+ * writes the recorded state in `sync()`, which does nothing until `onSynced()` (upstream's
+ * "initialized" gate: no rules from a half-filled cache).
+ */
+export abstract class RecordingProxier {
+  protected readonly state: ProxyState;
+  protected initialized = false;
+
+  constructor(config: Pick<ProxierConfig, 'nodeName' | 'kubeProxyVersion'>) {
+    this.state = new ProxyState(config.nodeName, nameStyle(config.kubeProxyVersion));
+  }
+
+  onServiceAdd(svc: KObject): void {
+    this.state.setService(objectKey(svc), svc);
+  }
+
+  onServiceUpdate(_old: KObject, svc: KObject): void {
+    this.state.setService(objectKey(svc), svc);
+  }
+
+  onServiceDelete(svc: KObject): void {
+    this.state.setService(objectKey(svc), undefined);
+  }
+
+  onEndpointSliceAdd(slice: KObject): void {
+    this.state.setSlice(slice, false);
+  }
+
+  onEndpointSliceUpdate(_old: KObject, slice: KObject): void {
+    this.state.setSlice(slice, false);
+  }
+
+  onEndpointSliceDelete(slice: KObject): void {
+    this.state.setSlice(slice, true);
+  }
+
+  onSynced(): void {
+    this.initialized = true;
+  }
+}
+
+/** A Service's key in the state: `namespace/name`. */
+function objectKey(o: KObject): string {
+  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
 }

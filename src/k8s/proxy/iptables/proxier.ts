@@ -10,9 +10,9 @@
 import type { Host } from '../../../host/host.ts';
 import type { KObject } from '../../api/object.ts';
 import { cleanStaleUDPEntries } from '../conntrack.ts';
-import { servicePortKey, type NameStyle } from '../names.ts';
+import { servicePortKey } from '../names.ts';
 import type { ServicePortInfo } from '../serviceport.ts';
-import { ProxyState } from '../state.ts';
+import { RecordingProxier } from '../state.ts';
 import type { Proxier, ProxierConfig } from '../types.ts';
 import { buildRules, cidrContains, KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_PROXY_FIREWALL, KUBE_SERVICES, LARGE_CLUSTER_ENDPOINTS_THRESHOLD, type RulesOptions } from './rules.ts';
 
@@ -80,11 +80,8 @@ export interface SyncReport {
   conntrackCommands: number;
 }
 
-export class IptablesProxier implements Proxier {
+export class IptablesProxier extends RecordingProxier implements Proxier {
   private readonly host: Host;
-  private readonly state: ProxyState;
-  private readonly style: NameStyle;
-  private initialized = false;
   private needFullSync = true;
   private lastFullSync = -Infinity;
   private lastCleanup = -Infinity;
@@ -98,38 +95,10 @@ export class IptablesProxier implements Proxier {
     private readonly config: ProxierConfig,
     private readonly opts: IptablesProxierOptions = {},
   ) {
+    super(config);
     this.host = config.host;
-    this.style = { legacyColon: versionBefore(config.kubeProxyVersion, 1, 19) };
-    this.state = new ProxyState(config.nodeName, this.style);
   }
 
-  onServiceAdd(svc: KObject): void {
-    this.state.setService(objKey(svc), svc);
-  }
-
-  onServiceUpdate(_old: KObject, svc: KObject): void {
-    this.state.setService(objKey(svc), svc);
-  }
-
-  onServiceDelete(svc: KObject): void {
-    this.state.setService(objKey(svc), undefined);
-  }
-
-  onEndpointSliceAdd(slice: KObject): void {
-    this.state.setSlice(slice, false);
-  }
-
-  onEndpointSliceUpdate(_old: KObject, slice: KObject): void {
-    this.state.setSlice(slice, false);
-  }
-
-  onEndpointSliceDelete(slice: KObject): void {
-    this.state.setSlice(slice, true);
-  }
-
-  onSynced(): void {
-    this.initialized = true;
-  }
 
   onNodeAdd(node: KObject): void {
     this.setNodeLabels(node, node.metadata.labels?.[ZONE_LABEL]);
@@ -310,9 +279,6 @@ export class IptablesProxier implements Proxier {
   }
 }
 
-function objKey(obj: KObject): string {
-  return `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name ?? ''}`;
-}
 
 /** Go's %#08x: unlike C, Go pads the digits to the width and adds `0x` after (0x4000 → 0x00004000). */
 export function goHex(n: number): string {
@@ -325,10 +291,4 @@ function compareVersion(a: number[], b: number[]): number {
     if (d !== 0) return d;
   }
   return 0;
-}
-
-/** Whether `version` (`v1.16.3`) is older than major.minor; absent means current. */
-export function versionBefore(version: string | undefined, major: number, minor: number): boolean {
-  const m = version ? /^v?(\d+)\.(\d+)/.exec(version) : null;
-  return m ? compareVersion([+m[1], +m[2]], [major, minor]) < 0 : false;
 }

@@ -7,7 +7,8 @@ import type { KObject } from '../../api/object.ts';
 import { makeService, makeSlice, simpleSlice, TEST_NODE, type ServiceJSON } from '../testkit.ts';
 import type { ProxierConfig } from '../types.ts';
 import { OVERALL_EXPECTED, overallObjects } from './fixtures.ts';
-import { goHex, versionBefore, type IptablesProxierOptions } from './proxier.ts';
+import { goHex, type IptablesProxierOptions } from './proxier.ts';
+import { versionBefore } from '../names.ts';
 import { probability } from './rules.ts';
 import { sortRestoreText, testNode, UPSTREAM_FAKE, UPSTREAM_TEST } from './testkit.ts';
 

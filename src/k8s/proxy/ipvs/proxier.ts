@@ -8,8 +8,7 @@
  * (no graceful termination).
  */
 import type { Host } from '../../../host/host.ts';
-import type { KObject } from '../../api/object.ts';
-import { ProxyState } from '../state.ts';
+import { RecordingProxier } from '../state.ts';
 import type { Proxier, ProxierConfig } from '../types.ts';
 import { DUMMY_DEVICE, FILTER_CHAINS, IPSETS, JUMPS, NAT_CHAINS, planSync, type Plan, type VirtualServer } from './plan.ts';
 
@@ -25,51 +24,19 @@ const SYSCTLS: readonly [string, string][] = [
 
 const PROTO_FLAG: Record<VirtualServer['protocol'], string> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service' };
 
-function objKey(o: KObject): string {
-  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
-}
 
-export class IpvsProxier implements Proxier {
+export class IpvsProxier extends RecordingProxier implements Proxier {
   private readonly host: Host;
-  private readonly state: ProxyState;
-  private initialized = false;
   private prepared = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** The last plan written (for tests and `podlab` to inspect). */
   lastPlan: Plan | undefined;
 
   constructor(private readonly config: ProxierConfig) {
+    super(config);
     this.host = config.host;
-    this.state = new ProxyState(config.nodeName);
   }
 
-  onServiceAdd(svc: KObject): void {
-    this.state.setService(objKey(svc), svc);
-  }
-
-  onServiceUpdate(_old: KObject, svc: KObject): void {
-    this.state.setService(objKey(svc), svc);
-  }
-
-  onServiceDelete(svc: KObject): void {
-    this.state.setService(objKey(svc), undefined);
-  }
-
-  onEndpointSliceAdd(slice: KObject): void {
-    this.state.setSlice(slice, false);
-  }
-
-  onEndpointSliceUpdate(_old: KObject, slice: KObject): void {
-    this.state.setSlice(slice, false);
-  }
-
-  onEndpointSliceDelete(slice: KObject): void {
-    this.state.setSlice(slice, true);
-  }
-
-  onSynced(): void {
-    this.initialized = true;
-  }
 
   sync(opts: { full?: boolean } = {}): Promise<boolean> {
     const run = this.queue.then(() => this.syncProxyRules(opts.full ?? false));
