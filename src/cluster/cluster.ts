@@ -80,6 +80,9 @@ export class Cluster {
   readonly dockerHost: SimHost;
   readonly log: string[] = [];
   private readonly tools: CommandTable;
+  /** The docker network's bridge on the docker host (`br-<id>`). */
+  private bridge = '';
+  private readonly runtime: PodRuntime = this.podRuntime();
 
   private constructor(readonly spec: ClusterSpec) {
     this.kernel = new Kernel({ seed: spec.seed, now: spec.start });
@@ -90,7 +93,7 @@ export class Cluster {
       config: { serviceCIDR: spec.serviceSubnet },
       controllers: { log: (m) => this.log.push(m) },
     });
-    this.api = inProcessTransport(createApiHandler(this.cp, { runtime: this.podRuntime() }));
+    this.api = inProcessTransport(createApiHandler(this.cp, { runtime: this.runtime }));
     this.client = new KubeClient(this.api);
   }
 
@@ -124,8 +127,6 @@ export class Cluster {
     await mustRun(h, ['ip', 'addr', 'add', `${this.spec.network.gateway}/${prefix}`, 'dev', this.bridge]);
     await mustRun(h, ['ip', 'link', 'set', this.bridge, 'up']);
   }
-
-  private bridge = '';
 
   private async buildNode(n: NodeSpec): Promise<ClusterNode> {
     const host = new SimHost({ kernel: this.kernel, hostname: n.name, commands: this.tools });
@@ -189,9 +190,13 @@ export class Cluster {
    * Runs a command line on a node as `docker exec NODE sh -c LINE` would (in the foreground:
    * waits move the virtual clock), after letting the cluster settle.
    */
-  async exec(node: string, line: string, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  exec(node: string, line: string, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+    return this.run(this.node(node).host, line, stdin);
+  }
+
+  /** Runs a command line in the foreground on a machine of the cluster (a node, the docker host). */
+  async run(h: SimHost, line: string, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
     await this.settle();
-    const h = this.node(node).host;
     let stdout = '';
     let stderr = '';
     const code = await runShell(line, {
@@ -212,7 +217,7 @@ export class Cluster {
     if (!h.fs.read('/root/.kube/config')) {
       h.fs.write('/root/.kube/config', kubeconfigYaml({ context: `kind-${this.spec.name}`, server, caPem: '', token: 'podlab' }));
     }
-    this.kubectlCmd ??= makeKubectl({ transport: (t) => (t.server === server ? inProcessKubectlTransport(this.cp, { runtime: this.podRuntime() }) : undefined) });
+    this.kubectlCmd ??= makeKubectl({ transport: (t) => (t.server === server ? inProcessKubectlTransport(this.cp, { runtime: this.runtime }) : undefined) });
     let stdout = '';
     let stderr = '';
     const code = await this.kubectlCmd({

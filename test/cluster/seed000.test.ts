@@ -196,7 +196,7 @@ spec:
   assert.equal((await cluster.kubectl(['apply', '-f', 'np.yml'])).code, 0);
   const [server] = await pods('app=netexec');
   for (const n of cluster.nodes) {
-    const r = await runOnDockerHost(`curl -s http://${n.spec.ip}:30080/clientip`);
+    const r = await cluster.run(cluster.dockerHost, `curl -s http://${n.spec.ip}:30080/clientip`);
     assert.equal(r.code, 0, `${n.spec.name}: ${r.stderr}`);
     const client = r.stdout.split(':')[0];
     // Masqueraded: the server sees a node's address (the one that forwarded, or its own pod gateway), never the outside client's.
@@ -205,16 +205,6 @@ spec:
   }
   void server;
 });
-
-async function runOnDockerHost(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { runShell } = await import('../../src/userland/shell/index.ts');
-  await cluster.settle();
-  const h = cluster.dockerHost;
-  let stdout = '';
-  let stderr = '';
-  const code = await runShell(line, { commands: h.commands, fs: h.fs, cwd: '/root', env: { HOME: '/root' }, sys: h.sys, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 test('a Service without endpoints rejects connections', async () => {
   cluster.dockerHost.fs.write('/root/empty.yml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: empty\nspec:\n  selector:\n    app: nothing\n  ports:\n  - port: 80\n');

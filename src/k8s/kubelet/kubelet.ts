@@ -143,17 +143,16 @@ export class Kubelet implements PodRuntime {
     };
   }
 
-  /** Creates the Node, or brings an existing one's status up to date (a restarted kubelet). */
+  /** Creates the Node (or finds it there: a restarted kubelet), then writes its status. */
   private async register(): Promise<void> {
     const node = this.nodeObject();
     try {
-      const created = await this.o.client.create(R.nodes, undefined, node);
-      await this.o.client.patch(R.nodes, undefined, this.o.nodeName, 'application/merge-patch+json', { status: node.status }, {}, 'status');
-      void created;
+      await this.o.client.create(R.nodes, undefined, node);
     } catch (e) {
       if (!(e instanceof StatusError && e.code === 409)) throw e;
-      await this.o.client.patch(R.nodes, undefined, this.o.nodeName, 'application/merge-patch+json', { status: node.status }, {}, 'status');
     }
+    // A create keeps no status: it is the status subresource's to write.
+    await this.o.client.patch(R.nodes, undefined, this.o.nodeName, 'application/merge-patch+json', { status: node.status }, {}, 'status');
   }
 
   private enqueue(key: string): void {
@@ -372,7 +371,7 @@ export class Kubelet implements PodRuntime {
 
   // ---- PodRuntime: what the API server asks of the node ---------------------------------------
 
-  private running_(namespace: string, pod: string, container?: string): { rec: PodRecord; id: string; name: string } {
+  private containerOf(namespace: string, pod: string, container?: string): { rec: PodRecord; id: string; name: string } {
     const p = this.pods.get(`${namespace}/${pod}`) as Pod | undefined;
     const rec = this.records.get(`${namespace}/${pod}`);
     if (!p || !rec) throw notFound('pods', pod);
@@ -383,14 +382,14 @@ export class Kubelet implements PodRuntime {
   }
 
   async exec(req: ExecRequest, io: ExecIO): Promise<number> {
-    const { rec, id } = this.running_(req.namespace, req.pod, req.container);
+    const { rec, id } = this.containerOf(req.namespace, req.pod, req.container);
     let stdin = '';
     if (io.stdin) for await (const chunk of io.stdin) stdin += chunk.toString('utf8');
     return this.o.runtime.exec(id, req.command, { stdin, stdout: (t) => io.stdout(t), stderr: (t) => io.stderr(t), files: rec.files });
   }
 
   async portForward(namespace: string, pod: string, port: number): Promise<PortForwardConn> {
-    const { rec } = this.running_(namespace, pod);
+    const { rec } = this.containerOf(namespace, pod);
     const sb = this.o.runtime.sandbox(rec.sandboxId)!;
     try {
       return await this.o.host.connect(sb.netns || undefined, '127.0.0.1', port);
@@ -401,7 +400,7 @@ export class Kubelet implements PodRuntime {
   }
 
   async *logs(namespace: string, pod: string, container: string, opts: LogOptions, signal: AbortSignal): AsyncIterable<string> {
-    const { id } = this.running_(namespace, pod, container);
+    const { id } = this.containerOf(namespace, pod, container);
     const rt = this.o.runtime;
     const fmt = (e: { time: number; text: string }): string => (opts.timestamps ? `${new Date(e.time).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : '') + e.text;
     let entries = rt.logOf(id);
